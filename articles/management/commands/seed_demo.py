@@ -1,0 +1,204 @@
+"""Deterministic demo content: the project's own invented stories, with tags.
+
+The same --count always writes the same headlines, bodies, tags and statuses;
+only the dates follow the clock, so the newest story is always recent. Large
+counts (benchmarks) reuse a pool of prepared stories, so each distinct body is
+sanitized and summarized once, and rows go in with bulk inserts.
+"""
+
+import random
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from articles.content import prepare
+from articles.models import Article, Tag
+
+SEED = 2026
+POOL_SIZE = 5000
+BATCH_SIZE = 2000
+
+TAGS = {
+    "Politics": "Parliament, councils and the people who run them.",
+    "Economy": "Prices, jobs, trade and the money behind the headlines.",
+    "Science": "Research, discovery and the people doing it.",
+    "Climate": "Weather, energy and a warming world.",
+    "Health": "Hospitals, medicine and public health.",
+    "Technology": "Software, hardware and the companies behind them.",
+    "Culture": "Books, film, music and the arts.",
+    "Sport": "Results, fixtures and the stories behind the scores.",
+    "Education": "Schools, universities and learning.",
+    "Transport": "Rail, roads, ports and airports.",
+    "Local": "News from the towns and villages we cover.",
+    "World": "Stories from beyond our borders.",
+}
+
+PLACES = [
+    "Harbourside", "Millbrook", "the northern valleys", "Eastgate", "Kingsmere",
+    "the coastal towns", "Ashford Vale", "Riverside", "the city centre", "Highmoor",
+]  # fmt: skip
+ACTORS = [
+    "The regional council", "A group of nurses", "Local engineers", "The transport authority",
+    "University researchers", "Independent traders", "The water board", "Volunteers",
+    "A coalition of farmers", "The city's schools", "Health officials", "Fishing crews",
+]  # fmt: skip
+ACTIONS = [
+    "unveil plan to rebuild", "vote to expand", "warn over delays to", "celebrate record year for",
+    "call for review of", "launch trial of", "secure funding for", "raise concerns about",
+    "agree deal on", "report progress on", "push back against cuts to", "open consultation on",
+]  # fmt: skip
+SUBJECTS = [
+    "the old tram line", "flood defences", "night bus services", "the harbour wall",
+    "rooftop solar panels", "the public library", "school meals", "the river footbridge",
+    "rural broadband", "community clinics", "the market hall", "cycle lanes",
+    "the town archive", "wildlife corridors", "affordable housing", "the coastal path",
+]  # fmt: skip
+BYLINES = [
+    "Amira Hassan", "Tom Whitlock", "Priya Raman", "Gareth Owen", "Lena Novak",
+    "Samuel Adeyemi", "Clara Mendes", "Jonah Fitzgerald", "Staff reporter",
+]  # fmt: skip
+SOURCES = [
+    ("Newsroom Wire", "https://wire.example.org/stories/"),
+    ("Council Press Office", "https://council.example.gov/press/"),
+    ("Regional Gazette", "https://gazette.example.com/news/"),
+    ("", ""),
+]
+OPENINGS = [
+    "{actor} said on {day} that work on {subject} in {place} would begin within months.",
+    "Residents of {place} have been told that {subject} will change sooner than expected.",
+    "{actor} met in {place} on {day} to settle the future of {subject}.",
+    "After two years of debate, {subject} in {place} is back on the agenda.",
+]
+MIDDLES = [
+    "Officials put the cost at {money} million, spread over {years} years.",
+    "About {people} people responded to the first round of questions, a record for the area.",
+    "Critics argue that the timetable leaves little room for the surveys the law requires.",
+    "Supporters say the change is overdue and point to similar schemes elsewhere.",
+    "A spokesperson said the figures would be published in full next month.",
+    "The proposal follows a report that found {percent} per cent of users were dissatisfied.",
+    "Local businesses were consulted in the spring, and most backed the idea.",
+    "Engineers expect the first phase to finish before winter.",
+    "Opposition members asked for an independent review before any money is spent.",
+    "The scheme would be paid for partly by a national grant and partly by local taxes.",
+    "Campaigners, who gathered outside the meeting, welcomed the decision with caution.",
+    "The last comparable project ran {years} months late and over budget.",
+]
+QUOTES = [
+    "“We have listened, and this is what people asked for,” said {name}, who chairs the committee.",
+    "“It is a good start, but the detail matters,” said {name}, a resident of {place}.",
+    "“Nobody should pretend this will be easy,” {name} told reporters.",
+]
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+
+
+class Command(BaseCommand):
+    help = "Write deterministic demo articles with tags (for `make run` and benchmarks)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--count", type=int, default=60, help="How many articles (default 60).")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the database already has articles (used by `make run`).",
+        )
+
+    def handle(self, *args, count, if_empty, **options):
+        if count < 1:
+            raise CommandError("--count must be at least 1.")
+        if if_empty and Article.objects.exists():
+            self.stdout.write("Articles already exist; demo content not added.")
+            return
+        tags = self.ensure_tags()
+        start = Article.objects.count()
+        rng = random.Random(SEED)
+        pool = [self.invent(rng, n) for n in range(min(count, POOL_SIZE))]
+        now = timezone.now().replace(second=0, microsecond=0)
+        written = 0
+        while written < count:
+            size = min(BATCH_SIZE, count - written)
+            batch = [
+                self.place(pool, start + written + i, count - written - i, now, rng)
+                for i in range(size)
+            ]
+            self.save_batch(batch, tags, rng)
+            written += size
+            if count > BATCH_SIZE:
+                self.stdout.write(f"{written}/{count} articles")
+        self.stdout.write(self.style.SUCCESS(f"Seeded {count} demo articles."))
+
+    def ensure_tags(self):
+        for name, description in TAGS.items():
+            Tag.objects.get_or_create(
+                slug=slugify(name), defaults={"name": name, "description": description}
+            )
+        return list(Tag.objects.filter(slug__in=[slugify(n) for n in TAGS]))
+
+    def invent(self, rng, n) -> Article:
+        """One prepared story: headline, standfirst, body, summary."""
+        words = {
+            "actor": rng.choice(ACTORS),
+            "place": rng.choice(PLACES),
+            "subject": rng.choice(SUBJECTS),
+            "day": rng.choice(DAYS),
+            "name": rng.choice(BYLINES[:-1]),
+            "money": rng.randint(2, 90),
+            "years": rng.randint(2, 12),
+            "people": rng.randint(300, 9000),
+            "percent": rng.randint(20, 70),
+        }
+        headline = f"{words['actor']} {rng.choice(ACTIONS)} {words['subject']} in {words['place']}"
+        paragraphs = [rng.choice(OPENINGS).format(**words)]
+        for _ in range(rng.randint(3, 9)):
+            sentences = rng.sample(MIDDLES, rng.randint(2, 4))
+            if rng.random() < 0.3:
+                sentences.append(rng.choice(QUOTES))
+            paragraphs.append(" ".join(s.format(**words) for s in sentences))
+        article = Article(
+            headline=headline[0].upper() + headline[1:],
+            standfirst=paragraphs[0] if n % 5 else "",
+            body="".join(f"<p>{p}</p>" for p in paragraphs),
+            # Every third story has an editor's summary; the rest are generated.
+            summary=paragraphs[1].split(". ")[0].rstrip(".") + "." if n % 3 == 0 else "",
+            byline=rng.choice(BYLINES),
+        )
+        article.source_name, source_url = SOURCES[n % len(SOURCES)]
+        article.source_url = f"{source_url}{n}" if source_url else ""
+        article.slug = "unused"  # slugs are set per copy in place()
+        prepare(article)
+        return article
+
+    def place(self, pool, number, remaining, now, rng) -> Article:
+        """A copy of a pooled story with its own slug, date and status."""
+        story = pool[number % len(pool)]
+        article = Article(
+            **{
+                field: getattr(story, field)
+                for field in (
+                    "headline", "standfirst", "summary", "summary_generated", "body",
+                    "body_text", "byline", "source_name", "source_url",
+                )
+            }  # fmt: skip
+        )
+        article.slug = f"{slugify(story.headline)[:200]}-{number + 1}"
+        # The newest articles come last, one every three hours going back in time.
+        article.published_at = now - timedelta(hours=3 * remaining)
+        article.status = Article.Status.PUBLISHED
+        if number % 17 == 5:
+            article.status = Article.Status.DRAFT
+        elif number % 23 == 7:
+            article.published_at = now + timedelta(days=1 + number % 5)  # scheduled
+        return article
+
+    @transaction.atomic
+    def save_batch(self, batch, tags, rng):
+        Article.objects.bulk_create(batch)
+        Through = Article.tags.through
+        links = [
+            Through(article_id=article.pk, tag_id=tag.pk)
+            for article in batch
+            for tag in rng.sample(tags, rng.randint(1, 3))
+        ]
+        Through.objects.bulk_create(links)

@@ -1,0 +1,135 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+SUMMARY_MAX_LENGTH = 400
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles the public may see: status published and not scheduled for later.
+
+        This is the one visibility gate: every public surface starts here.
+        """
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def older_than(self, article):
+        """Articles before `article` in (published_at, id) order.
+
+        Written as a range on published_at plus a tie-break, so the database can
+        walk the (published_at, id) index from the article's position instead of
+        filtering the whole table.
+        """
+        return self.filter(
+            Q(published_at__lt=article.published_at) | Q(pk__lt=article.pk),
+            published_at__lte=article.published_at,
+        )
+
+    def newer_than(self, article):
+        """Articles after `article` in (published_at, id) order."""
+        return self.filter(
+            Q(published_at__gt=article.published_at) | Q(pk__gt=article.pk),
+            published_at__gte=article.published_at,
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    headline = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
+    standfirst = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="One sentence under the headline that sells the story.",
+    )
+    summary = models.TextField(
+        blank=True,
+        help_text=(
+            f"1–3 sentences, at most {SUMMARY_MAX_LENGTH} characters, shown behind "
+            "“Get a summary”. Leave empty to have one generated from the body."
+        ),
+    )
+    summary_generated = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="True when the summary was generated from the body, not written by an editor.",
+    )
+    body = models.TextField(blank=True, help_text="HTML; sanitized when saved.")
+    body_text = models.TextField(blank=True, editable=False, help_text="Plain text of the body.")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    byline = models.CharField(max_length=200, blank=True)
+    source_name = models.CharField(max_length=200, blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    import_ref = models.CharField(max_length=200, blank=True, default="", editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["import_ref"],
+                condition=~Q(import_ref=""),
+                name="article_import_ref_unique",
+            ),
+        ]
+        indexes = [
+            # Serves the public order and the previous/next look-ups: only
+            # published rows take part, so the index holds only those.
+            models.Index(
+                fields=["published_at", "id"],
+                condition=Q(status="published"),
+                name="article_published_order",
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        from articles.content import prepare
+
+        prepare(self)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
+
+    def previous_article(self):
+        """The nearest older published article, or None for the oldest."""
+        return (
+            Article.objects.published().older_than(self).order_by("-published_at", "-pk").first()
+        )
+
+    def next_article(self):
+        """The nearest newer published article, or None for the newest."""
+        return Article.objects.published().newer_than(self).order_by("published_at", "pk").first()

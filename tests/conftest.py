@@ -1,0 +1,51 @@
+from datetime import timedelta
+from itertools import count
+
+import pytest
+from django.utils import timezone
+from django.utils.text import slugify
+
+from articles.models import Article, Tag
+
+
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    """Manifest storage needs collectstatic; tests use the plain backend."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def make_tag(db):
+    def make(name, **overrides):
+        tag, _ = Tag.objects.get_or_create(
+            slug=overrides.pop("slug", slugify(name)), defaults={"name": name, **overrides}
+        )
+        return tag
+
+    return make
+
+
+@pytest.fixture
+def make_article(db, make_tag):
+    """Create an article; by default published an hour ago, in creation order."""
+    numbers = count(1)
+    base = timezone.now() - timedelta(days=30)
+
+    def make(tags=(), **overrides):
+        n = next(numbers)
+        fields = {
+            "headline": f"Test story number {n}",
+            "body": f"<p>Body of story {n}. It has a second sentence.</p>",
+            "status": Article.Status.PUBLISHED,
+            "published_at": base + timedelta(minutes=n),
+            **overrides,
+        }
+        article = Article.objects.create(**fields)
+        if tags:
+            article.tags.set([make_tag(t) if isinstance(t, str) else t for t in tags])
+        return article
+
+    return make

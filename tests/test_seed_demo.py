@@ -1,0 +1,53 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles.models import Article, Tag
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args):
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_writes_tagged_articles_of_every_status():
+    seed("--count", "60")
+    assert Article.objects.count() == 60
+    assert Tag.objects.exists()
+    published = Article.objects.published()
+    assert 0 < published.count() < 60
+    assert Article.objects.filter(status=Article.Status.DRAFT).exists()
+    assert any(a.is_scheduled() for a in Article.objects.all())
+    assert all(a.tags.exists() for a in Article.objects.all())
+    assert Article.objects.filter(summary_generated=False).exclude(summary="").exists()
+    assert Article.objects.filter(summary_generated=True).exists()
+
+
+def test_seed_demo_is_deterministic():
+    seed("--count", "30")
+    first = list(Article.objects.order_by("pk").values_list("headline", "body", "status"))
+    Article.objects.all().delete()
+    seed("--count", "30")
+    second = list(Article.objects.order_by("pk").values_list("headline", "body", "status"))
+    assert first == second
+
+
+def test_seed_demo_if_empty_leaves_existing_content():
+    seed("--count", "5")
+    assert "already exist" in seed("--count", "5", "--if-empty")
+    assert Article.objects.count() == 5
+
+
+def test_seed_demo_adds_unique_slugs_on_a_second_run():
+    seed("--count", "10")
+    seed("--count", "10")
+    assert Article.objects.values("slug").distinct().count() == 20
+
+
+def test_seed_demo_rejects_a_bad_count():
+    with pytest.raises(CommandError):
+        seed("--count", "0")

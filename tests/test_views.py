@@ -1,0 +1,186 @@
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hidden(make_article):
+    """A draft and a scheduled article, which no public page may show."""
+    return [
+        make_article(headline="Secret draft plan", status=Article.Status.DRAFT, tags=["politics"]),
+        make_article(
+            headline="Embargoed budget story",
+            published_at=timezone.now() + timedelta(days=1),
+            tags=["politics"],
+        ),
+    ]
+
+
+def test_front_page_lists_published_newest_first(client, make_article, hidden):
+    older = make_article(headline="Older story", standfirst="The dek of the older story")
+    newer = make_article(headline="Newer story", tags=["politics"])
+    response = client.get(reverse("articles:index"))
+    assert response.status_code == 200
+    assert list(response.context["article_list"]) == [newer, older]
+    html = response.content.decode()
+    assert "The dek of the older story" in html
+    assert 'href="/tags/politics/"' in html
+    for article in hidden:
+        assert article.headline not in html
+
+
+def test_front_page_paginates_and_rejects_bad_pages(client, make_article):
+    for _ in range(21):
+        make_article()
+    assert len(client.get("/?page=2").context["article_list"]) == 1
+    assert client.get("/?page=3").status_code == 404
+    assert client.get("/?page=0").status_code == 404
+    assert client.get("/?page=abc").status_code == 404
+    assert client.get("/?page=last").status_code == 200
+
+
+def test_article_page_has_the_reference_shape(client, make_article):
+    previous = make_article(headline="The story before")
+    article = make_article(
+        headline="Bridge reopens after repairs",
+        standfirst="Commuters get their route back.",
+        byline="Ada Reporter",
+        summary="The bridge is open again.",
+        body="<p>First paragraph.</p><p>Second paragraph.</p>",
+        source_name="City Desk",
+        source_url="https://example.org/bridge",
+        tags=["transport"],
+    )
+    following = make_article(headline="The story after")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert html.count("<h1") == 1
+    html = html[html.index("<main") :]
+    order = [
+        "<h1>Bridge reopens after repairs</h1>",
+        "Commuters get their route back.",
+        "Ada Reporter",
+        "<time datetime=",
+        "<summary>No time to read? Get a summary</summary>",
+        "The bridge is open again.",
+        "<p>First paragraph.</p><p>Second paragraph.</p>",
+        'Source: <a href="https://example.org/bridge"',
+        'href="/tags/transport/"',
+        "Previous Article",
+        previous.headline,
+        "Next Article",
+        following.headline,
+    ]
+    positions = [html.index(piece) for piece in order]
+    assert positions == sorted(positions)
+
+
+def test_time_datetime_uses_iso_format(client, make_article):
+    article = make_article()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert f'datetime="{article.published_at.astimezone(timezone.get_current_timezone()).isoformat()}"' in html
+
+
+def test_summary_control_only_when_there_is_a_summary(client, make_article):
+    with_summary = make_article(summary="A short summary.")
+    without = make_article(body="")
+    assert "Get a summary" in client.get(with_summary.get_absolute_url()).content.decode()
+    assert without.summary == ""
+    assert "Get a summary" not in client.get(without.get_absolute_url()).content.decode()
+
+
+def test_source_line_without_url_is_plain_text(client, make_article):
+    article = make_article(source_name="Wire service")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Source: Wire service" in html
+
+
+def test_edges_have_no_neighbour_links(client, make_article):
+    only = make_article()
+    html = client.get(only.get_absolute_url()).content.decode()
+    assert "Previous Article" not in html
+    assert "Next Article" not in html
+
+
+def test_unpublished_detail_is_404_for_readers(client, hidden):
+    for article in hidden:
+        assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_neighbour_links_skip_unpublished(client, make_article, hidden):
+    older = make_article(published_at=timezone.now() - timedelta(days=400))
+    newer = make_article()
+    html = client.get(older.get_absolute_url()).content.decode()
+    assert newer.headline in html
+    for article in hidden:
+        assert article.headline not in html
+
+
+def test_staff_preview_unpublished_without_caching(client, hidden):
+    editor = User.objects.create_user("editor", password="x", is_staff=True)
+    editor.user_permissions.add(Permission.objects.get(codename="change_article"))
+    client.force_login(editor)
+    response = client.get(hidden[0].get_absolute_url())
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert '<meta name="robots" content="noindex">' in response.content.decode()
+
+
+def test_tag_page_lists_only_that_tags_published_articles(client, make_article, hidden):
+    tagged = make_article(tags=["politics"])
+    make_article(tags=["sport"])
+    response = client.get(reverse("articles:tag", kwargs={"slug": "politics"}))
+    assert response.status_code == 200
+    assert list(response.context["article_list"]) == [tagged]
+
+
+def test_unknown_tag_is_404(client, db):
+    response = client.get("/tags/no-such-tag/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_unknown_article_is_friendly_404(client, db):
+    response = client.get("/no-such-story/")
+    assert response.status_code == 404
+    assert "Go to the front page" in response.content.decode()
+
+
+def test_page_has_landmarks_and_skip_link(client, db):
+    html = client.get("/").content.decode()
+    assert '<html lang="en">' in html
+    assert 'href="#main"' in html
+    for landmark in ("<header", "<main", "<footer"):
+        assert landmark in html
+
+
+@pytest.mark.parametrize("rows", [5, 25])
+def test_front_page_query_count_is_fixed(client, make_article, django_assert_num_queries, rows):
+    for _ in range(rows):
+        make_article(tags=["politics", "local", "economy"])
+    # count, page of articles, tags prefetch
+    with django_assert_num_queries(3):
+        assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("rows", [5, 25])
+def test_tag_page_query_count_is_fixed(client, make_article, django_assert_num_queries, rows):
+    for _ in range(rows):
+        make_article(tags=["politics", "local", "economy"])
+    # tag, count, page of articles, tags prefetch
+    with django_assert_num_queries(4):
+        assert client.get("/tags/politics/").status_code == 200
+
+
+@pytest.mark.parametrize("rows", [5, 25])
+def test_article_page_query_count_is_fixed(client, make_article, django_assert_num_queries, rows):
+    articles = [make_article(tags=["politics", "local", "economy"]) for _ in range(rows)]
+    # article, its tags, previous, next
+    with django_assert_num_queries(4):
+        assert client.get(articles[rows // 2].get_absolute_url()).status_code == 200
