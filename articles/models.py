@@ -126,9 +126,7 @@ class Article(models.Model):
 
     def previous_article(self):
         """The nearest older published article, or None for the oldest."""
-        return (
-            Article.objects.published().older_than(self).order_by("-published_at", "-pk").first()
-        )
+        return Article.objects.published().older_than(self).order_by("-published_at", "-pk").first()
 
     def next_article(self):
         """The nearest newer published article, or None for the newest."""

@@ -177,8 +177,15 @@ class Command(BaseCommand):
             **{
                 field: getattr(story, field)
                 for field in (
-                    "headline", "standfirst", "summary", "summary_generated", "body",
-                    "body_text", "byline", "source_name", "source_url",
+                    "headline",
+                    "standfirst",
+                    "summary",
+                    "summary_generated",
+                    "body",
+                    "body_text",
+                    "byline",
+                    "source_name",
+                    "source_url",
                 )
             }  # fmt: skip
         )
