@@ -1,11 +1,18 @@
 from django.urls import path
 
-from articles import views
+from articles import feeds, views
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.ArticleListView.as_view(), name="index"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
+    path("feed.json", feeds.json_feed, name="feed_json"),
     path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag"),
+    path("tags/<str:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
+    path("tags/<str:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag_feed_atom"),
+    path("tags/<str:slug>/feed.json", feeds.json_feed, name="tag_feed_json"),
+    # Last: an article's slug would otherwise shadow the addresses above.
     path("<str:slug>/", views.ArticleDetailView.as_view(), name="detail"),
 ]

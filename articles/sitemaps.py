@@ -1,0 +1,140 @@
+"""Sitemaps: an index of article and tag sitemaps, a Google News sitemap, robots.txt.
+
+django.contrib.sites is not installed, so the sitemap framework would take the
+host from each request; these sitemaps take the public origin from
+settings.SITE_URL instead, like the feeds and canonical links.
+"""
+
+import math
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
+from django.db.models import Count, Max, OuterRef, Subquery
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from articles.feeds import absolute
+from articles.models import Article, Tag
+
+NEWS_WINDOW = timedelta(hours=48)
+NEWS_LIMIT = 1000  # Google News reads at most this many URLs per news sitemap
+
+
+class SiteUrlSitemap(Sitemap):
+    """A sitemap whose locations start with settings.SITE_URL."""
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+    def summary(self) -> tuple[int, object]:
+        """(number of URLs, latest lastmod) in one query, for the index."""
+        raise NotImplementedError
+
+
+class ArticleSitemap(SiteUrlSitemap):
+    limit = 50_000  # the protocol's maximum per sitemap
+
+    def items(self):
+        # A stable order, so pages do not overlap while articles are published.
+        return Article.objects.published().only("slug", "published_at", "updated_at").order_by("pk")
+
+    def lastmod(self, article):
+        # A scheduled article was last saved before it went public.
+        return max(article.updated_at, article.published_at)
+
+    def summary(self):
+        totals = Article.objects.published().aggregate(
+            count=Count("pk"), updated=Max("updated_at"), published=Max("published_at")
+        )
+        dates = [d for d in (totals["updated"], totals["published"]) if d is not None]
+        return totals["count"], max(dates, default=None)
+
+
+class TagSitemap(SiteUrlSitemap):
+    """Tag pages with at least one published article; lastmod is its newest article."""
+
+    limit = 50_000
+
+    def items(self):
+        newest = (
+            Article.objects.published()
+            .filter(tags=OuterRef("pk"))
+            .order_by("-published_at")
+            .values("published_at")[:1]
+        )
+        return (
+            Tag.objects.annotate(newest=Subquery(newest))
+            .filter(newest__isnull=False)
+            .only("slug")
+            .order_by("pk")
+        )
+
+    def lastmod(self, tag):
+        return tag.newest
+
+    def summary(self):
+        # Tags are few (hundreds, not millions): fetching their dates is cheap.
+        dates = list(self.items().values_list("newest", flat=True))
+        return len(dates), max(dates, default=None)
+
+
+SITEMAPS = {"articles": ArticleSitemap, "tags": TagSitemap}
+
+
+@x_robots_tag
+@require_GET
+def sitemap_index(request):
+    """/sitemap.xml: every page of every section, then the news sitemap."""
+    entries = []
+    for section, sitemap_class in SITEMAPS.items():
+        sitemap = sitemap_class()
+        count, lastmod = sitemap.summary()
+        location = absolute(reverse("sitemap_section", kwargs={"section": section}))
+        for page in range(1, max(1, math.ceil(count / sitemap.limit)) + 1):
+            url = location if page == 1 else f"{location}?p={page}"
+            entries.append(SitemapIndexItem(url, lastmod))
+    entries.append(SitemapIndexItem(absolute(reverse("sitemap_news"))))
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
+    )
+
+
+@x_robots_tag
+@require_GET
+def news_sitemap(request):
+    """/sitemap-news.xml: articles published in the last 48 hours (Google News)."""
+    since = timezone.now() - NEWS_WINDOW
+    articles = (
+        Article.objects.published()
+        .filter(published_at__gte=since)
+        .only("slug", "headline", "published_at")
+        .order_by("-published_at", "-pk")[:NEWS_LIMIT]
+    )
+    context = {
+        "articles": articles,
+        "publication_name": settings.SITE_NAME,
+        # Google News wants an ISO 639 code: "en", not "en-gb".
+        "language": settings.LANGUAGE_CODE.split("-")[0],
+    }
+    return TemplateResponse(request, "sitemaps/news.xml", context, content_type="application/xml")
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Allow: /",
+        "",
+        f"Sitemap: {absolute(reverse('sitemap'))}",
+        f"Sitemap: {absolute(reverse('sitemap_news'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
