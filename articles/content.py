@@ -7,6 +7,7 @@ and the shell cannot disagree, and nothing is computed per request.
 
 from django.utils.text import slugify
 
+from articles.images import prepare_lead_image
 from articles.sanitize import clean_html, html_to_text
 from articles.summaries import generate_summary
 
@@ -14,7 +15,10 @@ SLUG_MAX_LENGTH = 255
 
 
 def prepare(article) -> None:
-    """Sanitize the body, derive plain text, summary and slug, in place."""
+    """Sanitize the body, derive plain text, summary and slug, in place.
+
+    A newly uploaded lead image is re-encoded and its renditions stored here too.
+    """
     article.body = clean_html(article.body)
     article.body_text = html_to_text(article.body)
     article.summary = (article.summary or "").strip()
@@ -24,6 +28,7 @@ def prepare(article) -> None:
         article.summary_generated = bool(article.summary)
     if not article.slug:
         article.slug = unique_slug(article)
+    prepare_lead_image(article)
 
 
 def base_slug(headline: str) -> str:

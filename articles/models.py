@@ -1,7 +1,12 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+
+from articles import images
+from articles.images import LeadImageField
 
 SUMMARY_MAX_LENGTH = 400
 
@@ -84,6 +89,32 @@ class Article(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     import_ref = models.CharField(max_length=200, blank=True, default="", editable=False)
+    lead_image = LeadImageField(
+        upload_to="lead-images/%Y/%m/",
+        max_length=255,
+        blank=True,
+        help_text="JPEG, PNG, WebP or GIF. Location and camera data are removed when saved.",
+    )
+    lead_image_url = models.URLField(
+        "lead image URL",
+        max_length=500,
+        blank=True,
+        help_text="An external image recorded by an import; used when no image is uploaded.",
+    )
+    lead_image_alt = models.CharField(
+        "alt text",
+        max_length=300,
+        blank=True,
+        help_text="What the picture shows, for readers who cannot see it. Required with an image.",
+    )
+    lead_image_caption = models.CharField("caption", max_length=500, blank=True)
+    lead_image_credit = models.CharField("credit", max_length=200, blank=True)
+    lead_image_renditions = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Sizes and storage names of the resized copies; see articles/images.py.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -118,11 +149,28 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        super().clean()
+        if (self.lead_image or self.lead_image_url) and not self.lead_image_alt.strip():
+            raise ValidationError(
+                {"lead_image_alt": "Describe the lead image for readers who cannot see it."}
+            )
+
     def is_published(self):
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
 
     def is_scheduled(self):
         return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
+
+    @cached_property
+    def lead_picture(self):
+        """Srcsets and size of the lead image's renditions, or None; no query needed."""
+        return images.picture(self)
+
+    @cached_property
+    def social_image(self):
+        """The lead image as one absolute URL (with size and alt) for cards, JSON-LD and feeds."""
+        return images.social_image(self)
 
     def previous_article(self):
         """The nearest older published article, or None for the oldest."""

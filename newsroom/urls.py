@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -18,3 +19,7 @@ urlpatterns = [
     ),
     path("", include("articles.urls")),
 ]
+
+# Uploaded media in development only; production serves MEDIA_ROOT from the web
+# server or a CDN, or uses a remote STORAGES["default"] (see README).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -17,6 +17,13 @@ def plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def temporary_media_root(settings, tmp_path):
+    """Uploads and renditions go to a throw-away directory, never the checkout."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def make_tag(db):
     def make(name, **overrides):
