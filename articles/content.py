@@ -24,7 +24,7 @@ def prepare(article) -> None:
     article.summary = (article.summary or "").strip()
     if article.summary_generated or not article.summary:
         # A generated summary follows the body; an editor's is never touched.
-        article.summary = generate_summary(article.headline, article.body_text)
+        article.summary = generate_summary(article.headline, article.body, article.body_text)
         article.summary_generated = bool(article.summary)
     if not article.slug:
         article.slug = unique_slug(article)
