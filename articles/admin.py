@@ -1,29 +1,262 @@
-from django.contrib import admin
+"""The editors' desk.
+
+Authors write their own drafts; Editors (who hold `articles.publish_article`) also
+publish, schedule and unpublish, and work on everyone's articles. Every rule is
+enforced here on the server: querysets, read-only fields, object permissions and
+action permissions. Hidden buttons are only a convenience on top.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminTextareaWidget
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django_prose_editor.widgets import AdminProseEditorWidget
 
-from articles.models import Article, Tag
+from articles.models import PUBLISH_PERMISSION, SUMMARY_MAX_LENGTH, Article, Tag
+from articles.sanitize import clean_html, html_to_text
+
+# What the body editor offers. The stored HTML is cleaned by articles.sanitize
+# whatever the editor sends; this list only keeps the toolbar to what a story needs.
+BODY_EDITOR_EXTENSIONS = {
+    "Heading": {"levels": [2, 3, 4]},  # h1 is the headline
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "Bold": True,
+    "Italic": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "HardBreak": True,
+    "Typographic": True,
+}
+
+# The change form's publishing buttons (the name of the submit button pressed).
+PUBLISH_NOW = "_publish_now"
+SCHEDULE = "_schedule"
+SAVE_DRAFT = "_save_draft"
+UNPUBLISH = "_unpublish"
+INTENTS = (PUBLISH_NOW, SCHEDULE, SAVE_DRAFT, UNPUBLISH)
 
 
-@admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
+def local_time(value):
+    """A datetime as the desk reads it: in the newsroom's zone, with the zone's name."""
+    return date_format(timezone.localtime(value), "j F Y, H:i T")
+
+
+class ArticleAdminForm(forms.ModelForm):
+    summary = forms.CharField(
+        required=False,
+        max_length=SUMMARY_MAX_LENGTH,
+        widget=AdminTextareaWidget(attrs={"rows": 3}),
+        help_text=Article._meta.get_field("summary").help_text,
+    )
+
+    # Set per request by ArticleAdmin.get_form.
+    can_publish = False
+
+    class Meta:
+        model = Article
+        fields = [
+            "headline", "slug", "standfirst", "body", "status", "published_at", "tags",
+            "summary", "byline", "source_name", "source_url",
+            "lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit",
+            "lead_image_url",
+        ]  # fmt: skip
+        widgets = {
+            "body": AdminProseEditorWidget(
+                config={"extensions": BODY_EDITOR_EXTENSIONS}, preset="configurable"
+            ),
+        }
+        help_texts = {
+            "headline": "Required. The slug below is made from it while you type.",
+            "slug": "Required and unique: the article's address. Changing it after "
+            "publication keeps the old address working as a redirect.",
+            "standfirst": "One sentence under the headline that sells the story "
+            "(at most 300 characters).",
+            "body": "Headings, paragraphs, lists, links, quotes, bold and italic. Pasted "
+            "text is cleaned; a published article needs a body.",
+            "published_at": "Date and time in the newsroom's time zone. A future time "
+            "with status Published schedules the article.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "published_at" in self.fields:
+            # "Publish now" needs no time; an empty field keeps the current one.
+            self.fields["published_at"].required = False
+
+    def intent(self):
+        """Which publishing button was pressed, if any."""
+        return next((name for name in INTENTS if name in self.data), None)
+
+    def clean(self):
+        cleaned = super().clean()
+        intent = self.intent()
+        if intent in (PUBLISH_NOW, SCHEDULE) and not self.can_publish:
+            raise ValidationError(
+                "Only editors can publish or schedule articles.", code="permission"
+            )
+        if "status" in self.fields:
+            self._apply_intent(cleaned, intent)
+        status = cleaned.get("status", self.instance.status)
+        if status == Article.Status.PUBLISHED and not html_to_text(
+            clean_html(cleaned.get("body", ""))
+        ):
+            self.add_error("body", "A published article needs a body.")
+        return cleaned
+
+    def _apply_intent(self, cleaned, intent):
+        now = timezone.now()
+        if cleaned.get("published_at") is None:
+            cleaned["published_at"] = self.instance.published_at or now
+        if intent == PUBLISH_NOW:
+            cleaned["status"] = Article.Status.PUBLISHED
+            if not (self.instance.pk and self.instance.is_published()):
+                cleaned["published_at"] = now  # already public: keep its date
+        elif intent == SCHEDULE:
+            if cleaned["published_at"] <= now:
+                self.add_error("published_at", "To schedule, enter a time in the future.")
+            cleaned["status"] = Article.Status.PUBLISHED
+        elif intent in (SAVE_DRAFT, UNPUBLISH):
+            cleaned["status"] = Article.Status.DRAFT
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Draft, Scheduled and Published, as the desk thinks of them."""
+
+    title = "status"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published")]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "draft":
+                return queryset.drafts()
+            case "scheduled":
+                return queryset.scheduled()
+            case "published":
+                return queryset.published()
+        return queryset
 
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["headline", "status", "published_at", "is_published", "lead_image_thumbnail"]
-    list_filter = ["status", "tags"]
-    search_fields = ["headline", "standfirst", "summary"]
+    form = ArticleAdminForm
+    list_display = [
+        "headline", "state", "published_at", "tag_names", "byline", "author",
+        "lead_image_thumbnail",
+    ]  # fmt: skip
+    list_filter = [StatusFilter, "tags", "published_at"]
+    list_select_related = ["author"]
+    search_fields = ["headline", "standfirst", "body_text"]
     date_hierarchy = "published_at"
+    # At 100,000 articles an unfiltered COUNT(*) on every filtered page is wasted work.
+    show_full_result_count = False
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags"]
-    readonly_fields = ["import_ref", "lead_image_preview"]
+    readonly_fields = ["author", "import_ref", "lead_image_preview"]
+    actions = ["publish_now", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
+        ("Publishing", {"fields": ["status", "published_at", "tags"]}),
+        ("Summary", {"fields": ["summary"]}),
+        (
+            "Lead image",
+            {
+                "fields": [
+                    "lead_image",
+                    "lead_image_preview",
+                    "lead_image_alt",
+                    "lead_image_caption",
+                    "lead_image_credit",
+                    "lead_image_url",
+                ]  # fmt: skip
+            },
+        ),
+        ("Byline and source", {"fields": ["byline", "source_name", "source_url"]}),
+        ("Record", {"fields": ["author", "import_ref"]}),
+    ]
 
-    @admin.display(boolean=True, description="Public")
-    def is_published(self, obj):
-        return obj.is_published()
+    # Roles ------------------------------------------------------------------
+
+    def can_publish(self, request):
+        return request.user.has_perm(PUBLISH_PERMISSION)
+
+    def has_publish_permission(self, request):
+        """For actions declared with permissions=["publish"]."""
+        return self.can_publish(request)
+
+    def may_touch(self, request, obj):
+        """Editors touch any article; Authors only their own drafts."""
+        return self.can_publish(request) or (
+            obj.author_id == request.user.pk and obj.status == Article.Status.DRAFT
+        )
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or self.may_touch(request, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or self.may_touch(request, obj))
+
+    def get_queryset(self, request):
+        articles = super().get_queryset(request).editable_by(request.user)
+        return articles.prefetch_related("tags")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.can_publish(request):
+            fields += ["status", "published_at"]
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.can_publish = self.can_publish(request)
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+        if not self.can_publish(request):
+            obj.status = Article.Status.DRAFT  # whatever was posted
+        super().save_model(request, obj, form, change)
+        if form.intent():
+            self.message_user(request, f"“{obj}”: {self.describe_state(obj)}.")
+
+    # Change form -------------------------------------------------------------
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        editable = add or self.has_change_permission(request, obj)
+        context.update(
+            show_publishing_controls=editable and self.can_publish(request),
+            article_state=self.describe_state(obj) if obj else "Draft (not saved yet)",
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def describe_state(self, obj):
+        if obj.is_scheduled():
+            return f"Scheduled for {local_time(obj.published_at)}"
+        if obj.is_published():
+            return f"Published {local_time(obj.published_at)}"
+        return "Draft — not public"
+
+    # Change list -------------------------------------------------------------
+
+    @admin.display(description="Status", ordering="status")
+    def state(self, obj):
+        return obj.status_label()
+
+    @admin.display(description="Tags")
+    def tag_names(self, obj):
+        return ", ".join(tag.name for tag in obj.tags.all())
 
     @admin.display(description="Image")
     def lead_image_thumbnail(self, obj):
@@ -54,4 +287,95 @@ class ArticleAdmin(admin.ModelAdmin):
             obj.lead_image_alt,
             picture.small_width,
             picture.small_height,
+        )
+
+    @admin.action(description="Publish now", permissions=["publish"])
+    def publish_now(self, request, queryset):
+        now = timezone.now()
+        published, without_body = 0, []
+        for article in queryset:
+            if article.is_published():
+                continue  # already public: keep its date
+            if not article.body_text:
+                without_body.append(article.headline)
+                continue
+            article.status, article.published_at = Article.Status.PUBLISHED, now
+            article.save()
+            published += 1
+        self.message_user(request, f"Published {published} article(s).")
+        if without_body:
+            self.message_user(
+                request,
+                "Not published, no body: " + "; ".join(without_body),
+                level=messages.WARNING,
+            )
+
+    @admin.action(description="Unpublish (back to draft)", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        changed = 0
+        for article in queryset:
+            if article.status != Article.Status.DRAFT:
+                article.status = Article.Status.DRAFT
+                article.save()
+                changed += 1
+        self.message_user(request, f"Unpublished {changed} article(s); they are drafts now.")
+
+
+RENAME_HELP = "The tag's address. Renaming it keeps the old address working as a redirect."
+
+
+class MergeTagsForm(forms.Form):
+    target = forms.ModelChoiceField(
+        queryset=Tag.objects.all(),
+        label="Merge into",
+        help_text="The selected tags' articles move to this tag; their pages redirect to it.",
+    )
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "article_count", "description"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    actions = ["merge_tags"]
+    fields = ["name", "slug", "description"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("articles"))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if change and "slug" in form.base_fields:
+            form.base_fields["slug"].help_text = RENAME_HELP
+        return form
+
+    @admin.display(description="Articles", ordering="article_count")
+    def article_count(self, obj):
+        return obj.article_count
+
+    @admin.action(
+        description="Merge selected tags into another tag…", permissions=["change", "delete"]
+    )
+    def merge_tags(self, request, queryset):
+        form = MergeTagsForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            target = form.cleaned_data["target"]
+            merged = [tag for tag in queryset if tag.pk != target.pk]
+            for tag in merged:
+                tag.merge_into(target)
+            names = ", ".join(tag.name for tag in merged)
+            self.message_user(request, f"Merged {names} into {target.name}.")
+            return None
+        form.fields["target"].queryset = Tag.objects.exclude(pk__in=[tag.pk for tag in queryset])
+        return TemplateResponse(
+            request,
+            "admin/articles/tag/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Merge tags",
+                "opts": self.opts,
+                "tags": queryset,
+                "form": form,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
         )

@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -9,12 +10,44 @@ from articles import images
 from articles.images import LeadImageField
 
 SUMMARY_MAX_LENGTH = 400
+# Held by Editors: publish, schedule, unpublish, and work on everyone's articles.
+# Staff without it (Authors) work on their own drafts only.
+PUBLISH_PERMISSION = "articles.publish_article"
 
 
-class Tag(models.Model):
+class TracksStoredValues:
+    """Remembers some fields as read from the database, so save() can tell what
+    changed (a slug, a status) without another query."""
+
+    tracked_fields: tuple[str, ...] = ()
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._remember_stored()
+        return instance
+
+    def _remember_stored(self):
+        self._stored = {
+            name: self.__dict__[name] for name in self.tracked_fields if name in self.__dict__
+        }
+
+    def stored_value(self, name):
+        """`name` as last read from or written to the database; None for a new row."""
+        if self._state.adding:
+            return None
+        stored = getattr(self, "_stored", {})
+        if name not in stored:
+            return type(self)._base_manager.filter(pk=self.pk).values_list(name, flat=True).first()
+        return stored[name]
+
+
+class Tag(TracksStoredValues, models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
     description = models.TextField(blank=True)
+
+    tracked_fields = ("slug",)
 
     class Meta:
         ordering = ["name"]
@@ -22,8 +55,29 @@ class Tag(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        old_slug = self.stored_value("slug")
+        super().save(*args, **kwargs)
+        self._remember_stored()
+        if old_slug is not None and old_slug != self.slug:
+            # The live tag owns its slug; an old address pointing elsewhere gives way.
+            TagRedirect.objects.filter(old_slug=self.slug).delete()
+            TagRedirect.objects.update_or_create(old_slug=old_slug, defaults={"tag": self})
+
     def get_absolute_url(self):
         return reverse("articles:tag", kwargs={"slug": self.slug})
+
+    @transaction.atomic
+    def merge_into(self, target):
+        """Move this tag's articles to `target`, delete this tag, keep its URLs working."""
+        if target.pk == self.pk:
+            raise ValueError("A tag cannot be merged into itself.")
+        through = Article.tags.through
+        already = through.objects.filter(tag=target).values("article_id")
+        through.objects.filter(tag=self).exclude(article_id__in=already).update(tag=target)
+        TagRedirect.objects.filter(tag=self).update(tag=target)
+        TagRedirect.objects.update_or_create(old_slug=self.slug, defaults={"tag": target})
+        self.delete()
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -33,6 +87,28 @@ class ArticleQuerySet(models.QuerySet):
         This is the one visibility gate: every public surface starts here.
         """
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        """Published with a future time: public by themselves when it passes."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def drafts(self):
+        return self.filter(status=Article.Status.DRAFT)
+
+    def editable_by(self, user):
+        """The articles `user` works on at the desk: all for Editors, their own for Authors."""
+        if user.has_perm(PUBLISH_PERMISSION):
+            return self.all()
+        return self.filter(author=user) if user.pk else self.none()
+
+    def visible_to(self, user):
+        """What `user` may open at an article's URL: the public ones, plus previews
+        of the unpublished articles they work on."""
+        if user.has_perm(PUBLISH_PERMISSION):
+            return self.all()
+        if user.pk and user.has_perm("articles.change_article"):
+            return self.published() | self.filter(author=user)
+        return self.published()
 
     def older_than(self, article):
         """Articles before `article` in (published_at, id) order.
@@ -54,7 +130,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(models.Model):
+class Article(TracksStoredValues, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -115,11 +191,21 @@ class Article(models.Model):
         editable=False,
         help_text="Sizes and storage names of the resized copies; see articles/images.py.",
     )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+        help_text="The staff member who created the article; empty for imports.",
+    )
 
     objects = ArticleQuerySet.as_manager()
+    tracked_fields = ("slug", "status", "published_at")
 
     class Meta:
         ordering = ["-published_at", "-pk"]
+        permissions = [("publish_article", "Can publish, schedule and unpublish any article")]
         constraints = [
             models.UniqueConstraint(
                 fields=["import_ref"],
@@ -144,7 +230,17 @@ class Article(models.Model):
         from articles.content import prepare
 
         prepare(self)
+        was_public = self._was_public()
+        old_slug = self.stored_value("slug")
         super().save(*args, **kwargs)
+        self._remember_stored()
+        if old_slug is not None and old_slug != self.slug:
+            ArticleRedirect.objects.filter(old_slug=self.slug).delete()
+            if was_public:
+                # Readers and search engines know the old address: keep it working.
+                ArticleRedirect.objects.update_or_create(
+                    old_slug=old_slug, defaults={"article": self}
+                )
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -172,6 +268,19 @@ class Article(models.Model):
         """The lead image as one absolute URL (with size and alt) for cards, JSON-LD and feeds."""
         return images.social_image(self)
 
+    def status_label(self):
+        """Draft, Scheduled or Published, as the desk speaks of it."""
+        if self.status == self.Status.DRAFT:
+            return "Draft"
+        return "Scheduled" if self.is_scheduled() else "Published"
+
+    def _was_public(self):
+        """Whether the stored row (before this save) was publicly visible."""
+        if self._state.adding:
+            return False
+        status, published_at = self.stored_value("status"), self.stored_value("published_at")
+        return status == self.Status.PUBLISHED and published_at <= timezone.now()
+
     def previous_article(self):
         """The nearest older published article, or None for the oldest."""
         return Article.objects.published().older_than(self).order_by("-published_at", "-pk").first()
@@ -179,3 +288,25 @@ class Article(models.Model):
     def next_article(self):
         """The nearest newer published article, or None for the newest."""
         return Article.objects.published().newer_than(self).order_by("published_at", "pk").first()
+
+
+class ArticleRedirect(models.Model):
+    """An old slug of a published article, answered with a 301 to its current URL."""
+
+    old_slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"/{self.old_slug}/ → {self.article.slug}"
+
+
+class TagRedirect(models.Model):
+    """An old slug of a renamed or merged tag, answered with a 301 to the tag now."""
+
+    old_slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"/tags/{self.old_slug}/ → {self.tag.slug}"

@@ -1,8 +1,8 @@
-from django.shortcuts import get_object_or_404
-from django.utils.cache import add_never_cache_headers
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView
 
-from articles.models import Article, Tag
+from articles.models import Article, ArticleRedirect, Tag, TagRedirect
 
 
 class PublishedArticlesMixin:
@@ -21,8 +21,18 @@ class ArticleListView(PublishedArticlesMixin, ListView):
 class TagDetailView(PublishedArticlesMixin, ListView):
     template_name = "articles/tag_detail.html"
 
+    def get(self, request, *args, **kwargs):
+        try:
+            self.tag = Tag.objects.get(slug=self.kwargs["slug"])
+        except Tag.DoesNotExist:
+            # A renamed or merged tag keeps its old address as a permanent redirect.
+            old = get_object_or_404(
+                TagRedirect.objects.select_related("tag"), old_slug=kwargs["slug"]
+            )
+            return redirect(old.tag, permanent=True)
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return super().get_queryset().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):
@@ -30,16 +40,33 @@ class TagDetailView(PublishedArticlesMixin, ListView):
 
 
 class ArticleDetailView(DetailView):
+    """An article page; staff also open the unpublished articles they work on
+    here, as a preview that is never cached and never indexed."""
+
     template_name = "articles/article_detail.html"
 
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A published article whose slug changed keeps its old address.
+            old = (
+                ArticleRedirect.objects.select_related("article")
+                .filter(old_slug=kwargs["slug"], article__in=self.get_queryset())
+                .first()
+            )
+            if old is None:
+                raise
+            return redirect(old.article, permanent=True)
+
     def get_queryset(self):
-        articles = Article.objects.prefetch_related("tags")
-        if self.request.user.has_perm("articles.change_article"):
-            return articles  # staff preview drafts and scheduled articles
-        return articles.published()
+        return Article.objects.visible_to(self.request.user).prefetch_related("tags")
 
     def get_context_data(self, **kwargs):
         article = self.object
+        if not article.is_published():
+            # A preview stands outside the public sequence: no neighbour links.
+            return super().get_context_data(preview=True, **kwargs)
         return super().get_context_data(
             previous_article=article.previous_article(),
             next_article=article.next_article(),
@@ -48,7 +75,7 @@ class ArticleDetailView(DetailView):
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        if not self.object.is_published():
-            add_never_cache_headers(response)
+        if context.get("preview"):
+            response["Cache-Control"] = "private, no-store"
             response["X-Robots-Tag"] = "noindex"
         return response

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django_prose_editor",  # the body's rich-text editor in the admin; ships its assets
     "articles",
 ]
 

@@ -56,3 +56,19 @@ def make_article(db, make_tag):
         return article
 
     return make
+
+
+@pytest.fixture
+def make_user(db):
+    """A staff member in one of the newsroom's roles ("Authors", "Editors"), or none."""
+
+    def make(username, role=None, **fields):
+        from django.contrib.auth.models import Group, User
+
+        # No password: tests log in with force_login, and hashing one is slow.
+        user = User.objects.create_user(username, is_staff=True, **fields)
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make

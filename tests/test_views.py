@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils import timezone
 
@@ -127,11 +127,11 @@ def test_neighbour_links_skip_unpublished(client, make_article, hidden):
 
 def test_staff_preview_unpublished_without_caching(client, hidden):
     editor = User.objects.create_user("editor", password="x", is_staff=True)
-    editor.user_permissions.add(Permission.objects.get(codename="change_article"))
+    editor.groups.add(Group.objects.get(name="Editors"))
     client.force_login(editor)
     response = client.get(hidden[0].get_absolute_url())
     assert response.status_code == 200
-    assert "no-store" in response["Cache-Control"]
+    assert response["Cache-Control"] == "private, no-store"
     assert '<meta name="robots" content="noindex">' in response.content.decode()
 
 

@@ -1,0 +1,41 @@
+"""Helpers for driving the editors' desk through the admin client."""
+
+from django.urls import reverse
+from django.utils import timezone
+
+ADD_URL = reverse("admin:articles_article_add")
+CHANGELIST_URL = reverse("admin:articles_article_changelist")
+TAG_CHANGELIST_URL = reverse("admin:articles_tag_changelist")
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def delete_url(article):
+    return reverse("admin:articles_article_delete", args=[article.pk])
+
+
+def form_data(article=None, **overrides):
+    """POST data for the article form: an existing article's values, or a new story."""
+    when = timezone.localtime(article.published_at if article else timezone.now())
+    data = {
+        "headline": article.headline if article else "Harbour wall repaired",
+        "slug": article.slug if article else "harbour-wall-repaired",
+        "standfirst": article.standfirst if article else "",
+        "body": article.body if article else "<p>The wall is mended. Boats return.</p>",
+        "status": article.status if article else "draft",
+        "published_at_0": when.strftime("%d/%m/%Y"),
+        "published_at_1": when.strftime("%H:%M:%S"),
+        "summary": article.summary if article and not article.summary_generated else "",
+        "byline": article.byline if article else "",
+        "source_name": "",
+        "source_url": "",
+        "tags": [tag.pk for tag in article.tags.all()] if article else [],
+    }
+    data.update(overrides)
+    return data
+
+
+def action_data(action, *objects):
+    return {"action": action, "_selected_action": [obj.pk for obj in objects], "index": 0}
