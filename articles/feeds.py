@@ -11,7 +11,7 @@ from django.contrib.syndication.views import Feed
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from django.views.decorators.http import require_GET
 
@@ -107,6 +107,13 @@ class LatestArticlesFeed(Feed):
     def item_categories(self, item):
         return [tag.name for tag in item.tags.all()]
 
+    def item_enclosures(self, item):
+        # RSS <enclosure> and Atom <link rel="enclosure">; length 0 when unknown (external).
+        image = item.social_image
+        if image is None:
+            return []
+        return [Enclosure(image.url, str(image.size), image.mime_type)]
+
     def item_extra_kwargs(self, item):
         return {"content": item.body}  # sanitized when saved
 
@@ -163,4 +170,6 @@ def json_feed_item(article: Article) -> dict:
         item["authors"] = [{"name": article.byline}]
     if article.source_url:
         item["external_url"] = article.source_url
+    if image := article.social_image:
+        item["image"] = image.url
     return item

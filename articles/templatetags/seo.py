@@ -25,8 +25,11 @@ def canonical_url(context) -> str:
 
 
 @register.inclusion_tag("includes/_page_meta.html", takes_context=True)
-def page_meta(context, title="", description="", kind="website"):
-    """Meta description, canonical link, OpenGraph and Twitter card tags for one page."""
+def page_meta(context, title="", description="", kind="website", image=None):
+    """Meta description, canonical link, OpenGraph and Twitter card tags for one page.
+
+    `image` is an `articles.images.SocialImage` (absolute URL, size, alt) or None.
+    """
     description = " ".join((description or "").split()) or (
         f"The latest news from {settings.SITE_NAME}."
     )
@@ -36,6 +39,7 @@ def page_meta(context, title="", description="", kind="website"):
         "kind": kind,
         "canonical": canonical_url(context),
         "SITE_NAME": settings.SITE_NAME,
+        "image": image,
     }
 
 
@@ -66,5 +70,23 @@ def article_json_ld(context, article):
         data["author"] = data["publisher"]
     if article.source_url:
         data["isBasedOn"] = article.source_url
+    if image := json_ld_image(article):
+        data["image"] = image
     text = json.dumps(data, cls=DjangoJSONEncoder).translate(JSON_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+def json_ld_image(article) -> dict | None:
+    """The lead image as a schema.org ImageObject (Google's article rich results want one)."""
+    image = article.social_image
+    if image is None:
+        return None
+    data = {"@type": "ImageObject", "url": image.url}
+    if image.width:
+        data["width"] = image.width
+        data["height"] = image.height
+    if article.lead_image_caption:
+        data["caption"] = article.lead_image_caption
+    if article.lead_image_credit:
+        data["creditText"] = article.lead_image_credit
+    return data
