@@ -1,0 +1,440 @@
+"""What every importer shares: the record types parsers yield, and the one save path.
+
+Parsers (one module per format) are pure: they read bytes and yield
+`ImportedArticle`, `Rejection` or `Skipped` items, never touching the database.
+`save_articles()` is the only writer. It validates each record, then upserts the
+records batch by batch, each batch in its own transaction:
+
+- existing articles are found by `import_ref` in one query per batch;
+- every record ends as exactly one of created / updated / unchanged / rejected,
+  and an unchanged record writes nothing, so a re-run of the same file is a no-op;
+- `articles.content.prepare()` runs on every record (bulk writes skip `save()`);
+- an existing article keeps its slug; a new one whose slug is taken gets a suffix.
+
+A batch is committed whole or not at all, so an interrupted run leaves only whole
+batches behind, and running the file again finishes the job without duplicates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_unicode_slug
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from articles.content import base_slug, prepare
+from articles.models import SUMMARY_MAX_LENGTH, Article, Tag
+from articles.summaries import generate_summary
+
+DEFAULT_BATCH_SIZE = 500
+HEAD_SIZE = 64 * 1024  # bytes read to guess a format and check its encoding
+# Articles written on this site are exported with `newsroom:<slug>` as their
+# import_ref, so importing an export back into the same site matches them by slug.
+NATIVE_PREFIX = "newsroom:"
+
+# The fields compared to decide between "updated" and "unchanged", and written by
+# bulk_update. The slug is not among them: it never changes on re-import.
+COMPARED_FIELDS = [
+    "headline",
+    "standfirst",
+    "summary",
+    "summary_generated",
+    "body",
+    "body_text",
+    "byline",
+    "source_name",
+    "source_url",
+    "status",
+    "published_at",
+]
+STATUSES = {choice.value for choice in Article.Status}
+
+
+class FormatError(Exception):
+    """The document as a whole cannot be read as the stated format."""
+
+
+@dataclass
+class ImportedArticle:
+    """One record read from a source, before validation and preparation.
+
+    `status` and `published_at` are None when the source gives none: a new article
+    then takes the run's default status and the import time, an existing one keeps
+    its own. A naive `published_at` is read in the site's time zone.
+    """
+
+    record: int
+    headline: str
+    body: str = ""
+    import_ref: str = ""
+    slug: str = ""
+    standfirst: str = ""
+    summary: str = ""
+    tags: list[str] = field(default_factory=list)
+    byline: str = ""
+    source_name: str = ""
+    source_url: str = ""
+    status: str | None = None
+    published_at: datetime | None = None
+    line: int | None = None
+    raw: Any = None
+
+
+@dataclass
+class Rejection:
+    """A record that will not be imported: where it is, which field, and why."""
+
+    record: int
+    field: str
+    reason: str
+    line: int | None = None
+    raw: Any = None
+
+    def as_dict(self) -> dict:
+        row = {"record": self.record, "field": self.field, "reason": self.reason}
+        if self.line is not None:
+            row["line"] = self.line
+        if self.raw is not None:
+            row["raw"] = self.raw
+        return row
+
+
+@dataclass
+class Skipped:
+    """A record the format holds but we do not import (a WordPress page, an attachment)."""
+
+    record: int
+    kind: str
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    skipped: Counter = field(default_factory=Counter)
+    naive_dates: int = 0
+    batches_committed: int = 0
+
+    @property
+    def processed(self) -> int:
+        return self.created + self.updated + self.unchanged + self.rejected
+
+    def add(self, other: ImportResult) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.rejected += other.rejected
+        self.skipped.update(other.skipped)
+        self.naive_dates += other.naive_dates
+        self.batches_committed += other.batches_committed
+
+
+def max_length(name: str) -> int | None:
+    return Article._meta.get_field(name).max_length
+
+
+MAX_LENGTHS = {
+    name: max_length(name)
+    for name in ("headline", "standfirst", "byline", "source_name", "source_url", "import_ref")
+}
+SLUG_MAX_LENGTH = max_length("slug")
+TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
+_validate_url = URLValidator()
+
+
+def validate(item: ImportedArticle) -> Rejection | None:
+    """The first problem that stops `item` being stored, or None."""
+
+    def reject(field_name: str, reason: str) -> Rejection:
+        return Rejection(item.record, field_name, reason, line=item.line, raw=item.raw)
+
+    if not item.headline.strip():
+        return reject("headline", "missing headline")
+    for name, limit in MAX_LENGTHS.items():
+        value = getattr(item, name)
+        if len(value) > limit:
+            return reject(name, f"longer than {limit} characters ({len(value)})")
+    if item.slug:
+        if len(item.slug) > SLUG_MAX_LENGTH:
+            return reject("slug", f"longer than {SLUG_MAX_LENGTH} characters")
+        try:
+            validate_unicode_slug(item.slug)
+        except ValidationError:
+            return reject("slug", "not a valid slug (letters, numbers, hyphens, underscores)")
+    if item.source_url:
+        try:
+            _validate_url(item.source_url)
+        except ValidationError:
+            return reject("source_url", "not a valid http(s) URL")
+    if len(item.summary) > SUMMARY_MAX_LENGTH:
+        return reject("summary", f"longer than {SUMMARY_MAX_LENGTH} characters")
+    if item.status is not None and item.status not in STATUSES:
+        return reject("status", f"must be one of {', '.join(sorted(STATUSES))}")
+    for name in item.tags:
+        if not name.strip():
+            return reject("tags", "empty tag name")
+        if len(name) > TAG_MAX_LENGTH:
+            return reject("tags", f"tag name longer than {TAG_MAX_LENGTH} characters")
+    return None
+
+
+def save_articles(
+    items: Iterable[ImportedArticle | Rejection | Skipped],
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    default_status: str = Article.Status.DRAFT,
+    on_reject: Callable[[Rejection], None] | None = None,
+    on_batch: Callable[[ImportResult], None] | None = None,
+    result: ImportResult | None = None,
+) -> ImportResult:
+    """Validate and upsert `items`; return (and update `result` with) the counts.
+
+    `result` is updated as batches commit, so a caller that sees an exception
+    mid-stream still knows what was written.
+    """
+    result = result if result is not None else ImportResult()
+    saver = _BatchSaver(default_status, result)
+    seen_refs: set[str] = set()
+    batch: list[ImportedArticle] = []
+
+    def rejected(rejection: Rejection) -> None:
+        result.rejected += 1
+        if on_reject:
+            on_reject(rejection)
+
+    for item in items:
+        if isinstance(item, Skipped):
+            result.skipped[item.kind] += 1
+            continue
+        if isinstance(item, Rejection):
+            rejected(item)
+            continue
+        problem = validate(item)
+        if problem is None and item.import_ref:
+            if item.import_ref in seen_refs:
+                problem = Rejection(
+                    item.record,
+                    "import_ref",
+                    f"duplicate import_ref {item.import_ref!r}: an earlier record has it",
+                    line=item.line,
+                    raw=item.raw,
+                )
+            seen_refs.add(item.import_ref)
+        if problem:
+            rejected(problem)
+            continue
+        batch.append(item)
+        if len(batch) >= batch_size:
+            saver.save(batch)
+            batch = []
+            if on_batch:
+                on_batch(result)
+    if batch:
+        saver.save(batch)
+        if on_batch:
+            on_batch(result)
+    return result
+
+
+class _BatchSaver:
+    """Writes one batch of valid records in one transaction with a handful of queries."""
+
+    def __init__(self, default_status: str, result: ImportResult):
+        self.default_status = default_status
+        self.result = result
+        self.zone = timezone.get_current_timezone()
+        self.now = timezone.now()
+
+    def save(self, items: list[ImportedArticle]) -> None:
+        counts = ImportResult()
+        with transaction.atomic():
+            existing, existing_tags = self.find_existing(items)
+            tag_ids = self.resolve_tags(items)
+            to_create: list[tuple[Article, list[int]]] = []
+            to_update: list[tuple[Article, list[int] | None]] = []
+            for item in items:
+                current = existing.get(item.import_ref) if item.import_ref else None
+                article = self.build(item, current, counts)
+                wanted = sorted({tag_ids[tag_key(name)] for name in item.tags})
+                if current is None:
+                    to_create.append((article, wanted))
+                    continue
+                changed_tags = wanted != existing_tags.get(current.pk, [])
+                if changed_tags or any(
+                    getattr(article, f) != getattr(current, f) for f in COMPARED_FIELDS
+                ):
+                    to_update.append((article, wanted if changed_tags else None))
+                else:
+                    counts.unchanged += 1
+            self.assign_slugs([article for article, _ in to_create])
+            self.write(to_create, to_update)
+        counts.created = len(to_create)
+        counts.updated = len(to_update)
+        counts.batches_committed = 1
+        self.result.add(counts)
+
+    def find_existing(self, items):
+        """Existing articles by import_ref, and their tag ids, in two queries."""
+        refs = {item.import_ref for item in items if item.import_ref}
+        if not refs:
+            return {}, {}
+        native_slugs = [ref.removeprefix(NATIVE_PREFIX) for ref in refs if is_native(ref)]
+        query = Q(import_ref__in=refs)
+        if native_slugs:
+            query |= Q(import_ref="", slug__in=native_slugs)
+        existing = {}
+        for article in Article.objects.filter(query).only(
+            "pk", "slug", "import_ref", *COMPARED_FIELDS
+        ):
+            existing[article.import_ref or NATIVE_PREFIX + article.slug] = article
+        existing_tags: dict[int, list[int]] = {}
+        through = Article.tags.through.objects.filter(
+            article_id__in=[a.pk for a in existing.values()]
+        ).values_list("article_id", "tag_id")
+        for article_id, tag_id in through:
+            existing_tags.setdefault(article_id, []).append(tag_id)
+        for ids in existing_tags.values():
+            ids.sort()
+        return existing, existing_tags
+
+    def resolve_tags(self, items) -> dict[str, int]:
+        """Tag ids keyed by tag_key(name), creating missing tags in one insert."""
+        names = {tag_key(name): name.strip() for item in items for name in item.tags}
+        if not names:
+            return {}
+        slugs = {key: tag_slug(name) for key, name in names.items()}
+        found = Tag.objects.filter(
+            Q(name__in=names.values()) | Q(slug__in=slugs.values())
+        ).values_list("pk", "name", "slug")
+        by_name = {tag_key(name): pk for pk, name, _ in found}
+        by_slug = {slug: pk for pk, _, slug in found}
+        ids: dict[str, int] = {}
+        new_tags: dict[str, Tag] = {}  # by slug: two spellings of one slug make one tag
+        for key, name in names.items():
+            pk = by_name.get(key) or by_slug.get(slugs[key])
+            if pk:
+                ids[key] = pk
+            else:
+                new_tags.setdefault(slugs[key], Tag(name=name, slug=slugs[key]))
+        if new_tags:
+            Tag.objects.bulk_create(new_tags.values())
+            for key in names.keys() - ids.keys():
+                ids[key] = new_tags[slugs[key]].pk
+        return ids
+
+    def build(self, item: ImportedArticle, current: Article | None, counts) -> Article:
+        """A prepared Article for `item`, carrying `current`'s identity when it exists."""
+        published_at = item.published_at
+        if published_at is not None and timezone.is_naive(published_at):
+            published_at = timezone.make_aware(published_at, self.zone)
+            counts.naive_dates += 1
+        if published_at is None:
+            published_at = current.published_at if current else self.now
+        status = item.status or (current.status if current else self.default_status)
+        article = Article(
+            headline=item.headline.strip(),
+            standfirst=item.standfirst.strip(),
+            summary=item.summary,
+            body=item.body,
+            byline=item.byline.strip(),
+            source_name=item.source_name.strip(),
+            source_url=item.source_url,
+            status=status,
+            published_at=published_at,
+            import_ref=current.import_ref if current else item.import_ref,
+        )
+        if current:
+            article.pk = current.pk
+            article.slug = current.slug
+        else:
+            # A placeholder keeps prepare() from looking up a unique slug per record;
+            # assign_slugs() settles the batch's slugs in one or two queries.
+            article.slug = item.slug or slug_from_ref(item.import_ref) or base_slug(item.headline)
+        prepare(article)
+        if not article.summary_generated and article.summary == generate_summary(
+            article.headline, article.body_text
+        ):
+            # Indistinguishable from a generated summary (an export of one): keep it
+            # following the body, as it did on the site that exported it.
+            article.summary_generated = True
+        return article
+
+    def assign_slugs(self, articles: list[Article]) -> None:
+        """Give new articles unique slugs: their own when free, else with a suffix."""
+        if not articles:
+            return
+        wanted = [article.slug for article in articles]
+        taken = set(Article.objects.filter(slug__in=set(wanted)).values_list("slug", flat=True))
+        counts = Counter(wanted)
+        clashing = {slug for slug in wanted if slug in taken or counts[slug] > 1}
+        if clashing:
+            query = Q()
+            for slug in clashing:
+                query |= Q(slug__startswith=f"{slug}-")
+            taken.update(Article.objects.filter(query).values_list("slug", flat=True))
+        used: set[str] = set()
+        for article in articles:
+            slug = candidate = article.slug
+            suffix = 2
+            while candidate in taken or candidate in used:
+                stem = slug[: SLUG_MAX_LENGTH - len(str(suffix)) - 1]
+                candidate = f"{stem}-{suffix}"
+                suffix += 1
+            article.slug = candidate
+            used.add(candidate)
+
+    def write(self, to_create, to_update) -> None:
+        Through = Article.tags.through
+        links = []
+        if to_create:
+            Article.objects.bulk_create([article for article, _ in to_create])
+            links += [
+                Through(article_id=article.pk, tag_id=tag_id)
+                for article, tag_ids in to_create
+                for tag_id in tag_ids
+            ]
+        if to_update:
+            articles = [article for article, _ in to_update]
+            for article in articles:
+                article.updated_at = self.now
+            Article.objects.bulk_update(articles, [*COMPARED_FIELDS, "updated_at"])
+            retagged = [(article, ids) for article, ids in to_update if ids is not None]
+            if retagged:
+                Through.objects.filter(article_id__in=[a.pk for a, _ in retagged]).delete()
+                links += [
+                    Through(article_id=article.pk, tag_id=tag_id)
+                    for article, tag_ids in retagged
+                    for tag_id in tag_ids
+                ]
+        if links:
+            Through.objects.bulk_create(links)
+
+
+def is_native(ref: str) -> bool:
+    return ref.startswith(NATIVE_PREFIX)
+
+
+def slug_from_ref(ref: str) -> str:
+    return ref.removeprefix(NATIVE_PREFIX) if is_native(ref) else ""
+
+
+def tag_key(name: str) -> str:
+    """Tags are matched by name without regard to case or surrounding space."""
+    return name.strip().casefold()
+
+
+def tag_slug(name: str) -> str:
+    slug = slugify(name, allow_unicode=True)[:100].strip("-")
+    # A name of punctuation alone has no slug; give it a stable one of its own.
+    return slug or "tag-" + hashlib.sha1(name.encode()).hexdigest()[:10]

@@ -1,0 +1,143 @@
+"""JSON Lines: the project's own format, written by `export_articles`.
+
+One JSON object per line, keys named as the model's fields: `import_ref`, `slug`,
+`headline`, `standfirst`, `summary`, `body` (HTML), `tags` (a list of names),
+`byline`, `source_name`, `source_url`, `status` (`draft` or `published`) and
+`published_at` (ISO 8601; without an offset it is read in the site's zone; a date
+alone means midnight there). Only `headline` and `body` are required. The
+read-only keys export adds (`summary_generated`, `created_at`, `updated_at`) are
+accepted and ignored; any other key rejects the record.
+
+`import_ref` is the record's own, else its `source_url`, else `newsroom:<slug>`
+when it has a slug (what export writes for articles written on the site). A
+record with none of these has no identity and is created on every run.
+
+The file must be UTF-8 (a byte-order mark is allowed). Blank lines are ignored;
+record numbers are line numbers.
+"""
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any, BinaryIO
+
+from articles.importers.base import (
+    HEAD_SIZE,
+    NATIVE_PREFIX,
+    FormatError,
+    ImportedArticle,
+    Rejection,
+)
+
+FIELDS = (
+    "import_ref",
+    "slug",
+    "headline",
+    "standfirst",
+    "summary",
+    "body",
+    "tags",
+    "byline",
+    "source_name",
+    "source_url",
+    "status",
+    "published_at",
+)
+READ_ONLY_FIELDS = ("summary_generated", "created_at", "updated_at")
+REQUIRED_FIELDS = ("headline", "body")
+TEXT_FIELDS = tuple(f for f in FIELDS if f not in ("tags", "published_at", "status"))
+
+
+def sniff(head: bytes) -> bool:
+    """Does the start of a file look like JSON Lines?"""
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+
+
+def check(fp: BinaryIO) -> None:
+    """Refuse a file whose start is not UTF-8 JSON objects, before anything is written."""
+    head = fp.read(HEAD_SIZE)
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if error.start < len(head) - 4:  # not just a character cut by the sample's end
+            raise FormatError(f"not UTF-8 (byte {error.start}): {error.reason}") from None
+        text = head[: error.start].decode("utf-8-sig")
+    if not sniff(text.encode()):
+        raise FormatError("not JSON Lines: the first record does not start with '{'")
+
+
+def parse(fp: BinaryIO) -> Iterator[ImportedArticle | Rejection]:
+    for number, raw_line in enumerate(fp, 1):
+        if number == 1:
+            raw_line = raw_line.removeprefix(b"\xef\xbb\xbf")
+        if not raw_line.strip():
+            continue
+        try:
+            line = raw_line.decode("utf-8")
+        except UnicodeDecodeError as error:
+            yield Rejection(number, "", f"not UTF-8: {error.reason}", line=number)
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield Rejection(number, "", f"not JSON: {error.msg}", line=number, raw=line.rstrip())
+            continue
+        if not isinstance(data, dict):
+            yield Rejection(number, "", "not a JSON object", line=number, raw=data)
+            continue
+        yield from_fields(number, data, line=number)
+
+
+def from_fields(
+    number: int, data: dict[str, Any], *, line: int | None = None
+) -> ImportedArticle | Rejection:
+    """An ImportedArticle from a record in the project's schema (JSON Lines or CSV)."""
+
+    def reject(field: str, reason: str) -> Rejection:
+        return Rejection(number, field, reason, line=line, raw=data)
+
+    for key in data:
+        if key not in FIELDS and key not in READ_ONLY_FIELDS:
+            return reject(key, "unknown field")
+    for key in REQUIRED_FIELDS:
+        if data.get(key) is None:
+            return reject(key, f"missing {key}")
+    values: dict[str, Any] = {}
+    for key in TEXT_FIELDS:
+        value = data.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and key == "import_ref":
+            value = str(value)
+        if value is not None and not isinstance(value, str):
+            return reject(key, "must be a string")
+        values[key] = value or ""
+    tags = data.get("tags") or []
+    if isinstance(tags, str) or not all(isinstance(t, str) for t in tags):
+        return reject("tags", "must be a list of strings")
+    status = data.get("status") or None
+    if status is not None and not isinstance(status, str):
+        return reject("status", "must be a string")
+    published_at = None
+    if data.get("published_at"):
+        try:
+            published_at = parse_datetime(data["published_at"])
+        except (TypeError, ValueError):
+            return reject("published_at", "not an ISO 8601 date or date and time")
+    values["import_ref"] = (
+        values["import_ref"]
+        or values["source_url"]
+        or (NATIVE_PREFIX + values["slug"] if values["slug"] else "")
+    )
+    return ImportedArticle(
+        record=number,
+        line=line,
+        tags=list(tags),
+        status=status,
+        published_at=published_at,
+        raw=data,
+        **values,
+    )
+
+
+def parse_datetime(value: str) -> datetime:
+    """ISO 8601, with or without offset; a date alone is midnight (naive)."""
+    return datetime.fromisoformat(value.strip())

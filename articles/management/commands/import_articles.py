@@ -1,0 +1,159 @@
+"""import_articles: read files in any supported format and upsert their articles.
+
+Thin by design: arguments → the format's parse() → save_articles() → one summary
+line. See articles/importers/ for the formats and the rules.
+"""
+
+import json
+import os
+from contextlib import nullcontext
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from articles.importers import FORMATS, guess_format
+from articles.importers.base import (
+    DEFAULT_BATCH_SIZE,
+    HEAD_SIZE,
+    FormatError,
+    ImportResult,
+    Rejection,
+    save_articles,
+)
+from articles.importers.progress import Progress
+from articles.models import Article
+
+
+class Command(BaseCommand):
+    help = (
+        "Import articles from JSON Lines, CSV, RSS, Atom or WordPress WXR files. "
+        "Re-running a file changes nothing; exits 1 when any record is rejected."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="Files to import.")
+        parser.add_argument(
+            "--format",
+            choices=sorted(FORMATS),
+            help="The files' format (default: guessed from each file's content).",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Read, check and count everything, but write nothing.",
+        )
+        parser.add_argument(
+            "--rejects",
+            metavar="FILE",
+            help="Write rejected records here as JSON Lines (record, line, field, reason, raw).",
+        )
+        parser.add_argument(
+            "--status",
+            choices=[s.value for s in Article.Status],
+            default=Article.Status.DRAFT,
+            help="Status for new articles whose source gives none (default: draft).",
+        )
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=DEFAULT_BATCH_SIZE,
+            help=f"Records per transaction (default {DEFAULT_BATCH_SIZE}).",
+        )
+
+    def handle(self, *args, paths, format, dry_run, rejects, status, batch_size, **options):
+        if batch_size < 1:
+            raise CommandError("--batch-size must be at least 1.")
+        files = [self.open_checked(Path(path), format) for path in paths]
+        result = ImportResult()
+        rejects_file = open(rejects, "w", encoding="utf-8") if rejects else None  # noqa: SIM115
+        try:
+            for path, fp, module in files:
+                with fp:
+                    self.import_file(
+                        path, fp, module, result, rejects_file, status, batch_size, dry_run
+                    )
+        except FormatError as error:
+            self.stdout.write(self.summary(result, dry_run))
+            written = (
+                "nothing was written"
+                if dry_run
+                else (
+                    f"{result.batches_committed} batches "
+                    f"({result.created + result.updated} articles written) were committed before it"
+                )
+            )
+            raise CommandError(f"{error} ({written}).") from None
+        finally:
+            for _, fp, _ in files:
+                fp.close()
+            if rejects_file:
+                rejects_file.close()
+        self.stdout.write(self.style.SUCCESS(self.summary(result, dry_run)))
+        if result.rejected:
+            where = f"; see {rejects}" if rejects else "; --rejects FILE lists them"
+            raise CommandError(f"{result.rejected} record(s) rejected{where}.")
+
+    def open_checked(self, path: Path, format: str | None):
+        """Open `path` and make sure it reads as its format, before anything is written."""
+        try:
+            fp = path.open("rb")
+        except OSError as error:
+            raise CommandError(f"{path}: cannot open: {error.strerror}") from None
+        try:
+            name = format or guess_format(fp.read(HEAD_SIZE))
+            module = FORMATS[name]
+            fp.seek(0)
+            module.check(fp)
+            fp.seek(0)
+        except FormatError as error:
+            fp.close()
+            raise CommandError(f"{path}: {error}. Nothing was written.") from None
+        return path, fp, module
+
+    def import_file(self, path, fp, module, result, rejects_file, status, batch_size, dry_run):
+        progress = Progress(self.stderr, path.name, os.fstat(fp.fileno()).st_size)
+
+        def on_reject(rejection: Rejection) -> None:
+            if rejects_file:
+                row = {"file": str(path), **rejection.as_dict()}
+                rejects_file.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+
+        def on_batch(counts: ImportResult) -> None:
+            progress.update(counts.processed - start, fp.tell())
+
+        start = result.processed
+        # Each batch commits by itself; a dry run wraps them all in one transaction
+        # that is rolled back, so it counts exactly what a real run would do.
+        outer = transaction.atomic() if dry_run else nullcontext()
+        try:
+            with outer:
+                save_articles(
+                    module.parse(fp),
+                    batch_size=batch_size,
+                    default_status=status,
+                    on_reject=on_reject,
+                    on_batch=on_batch,
+                    result=result,
+                )
+                if dry_run:
+                    transaction.set_rollback(True)
+        finally:
+            progress.update(result.processed - start, fp.tell(), final=True)
+
+    def summary(self, result: ImportResult, dry_run: bool) -> str:
+        line = (
+            f"{'Dry run (nothing written): would have ' if dry_run else ''}"
+            f"{result.created} created, {result.updated} updated, "
+            f"{result.unchanged} unchanged, {result.rejected} rejected"
+        )
+        if result.skipped:
+            skipped = ", ".join(f"{n} {kind}" for kind, n in sorted(result.skipped.items()))
+            line += f"; skipped (not posts): {skipped}"
+        if result.naive_dates:
+            line += (
+                f"; {result.naive_dates} date(s) without a time zone read as "
+                f"{timezone.get_current_timezone_name()}"
+            )
+        return line + "."

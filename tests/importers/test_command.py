@@ -1,0 +1,152 @@
+"""import_articles and export_articles end to end."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles.models import Article, Tag
+
+from .helpers import DATA
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args):
+    out, err = StringIO(), StringIO()
+    call_command("import_articles", *map(str, args), stdout=out, stderr=err)
+    return out.getvalue()
+
+
+def test_jsonl_import_summary_and_exit_on_rejections(tmp_path):
+    rejects = tmp_path / "rejects.jsonl"
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match="7 record\\(s\\) rejected"):
+        call_command(
+            "import_articles", str(DATA / "articles.jsonl"), "--rejects", str(rejects),
+            stdout=out, stderr=err,
+        )  # fmt: skip
+    assert "4 created, 0 updated, 0 unchanged, 7 rejected" in out.getvalue()
+    assert "2 date(s) without a time zone read as Europe/London" in out.getvalue()
+    rows = [json.loads(line) for line in rejects.read_text().splitlines()]
+    assert [(r["line"], r["field"]) for r in rows] == [
+        (5, "import_ref"), (6, "published_at"), (7, "colour"), (8, "headline"),
+        (10, ""), (11, "status"), (12, "headline"),
+    ]  # fmt: skip
+    assert rows[0]["raw"]["headline"] == "A second record with the first one's id"
+    assert rows[0]["file"].endswith("articles.jsonl")
+    assert Article.objects.count() == 4
+    ferry = Article.objects.get(import_ref="desk:1")
+    assert ferry.status == "published" and "<script>" not in ferry.body
+    assert sorted(ferry.tags.values_list("name", flat=True)) == ["Local", "Transport"]
+
+
+def run_with_rejects(*args):
+    """Run a file that has bad records: the command exits non-zero; return its summary."""
+    out = StringIO()
+    with pytest.raises(CommandError, match="rejected"):
+        call_command("import_articles", *map(str, args), stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_second_run_reports_everything_unchanged():
+    assert "4 created, 0 updated, 0 unchanged, 7 rejected" in run_with_rejects(
+        DATA / "articles.jsonl"
+    )
+    assert "0 created, 0 updated, 4 unchanged, 7 rejected" in run_with_rejects(
+        DATA / "articles.jsonl"
+    )
+    assert Article.objects.count() == 4
+
+
+def test_dry_run_writes_nothing_but_counts():
+    out = run_with_rejects(DATA / "articles.csv", "--dry-run")
+    assert (
+        "Dry run (nothing written): would have 3 created, 0 updated, 0 unchanged, 1 rejected" in out
+    )
+    assert not Article.objects.exists() and not Tag.objects.exists()
+
+
+def test_csv_import_maps_columns_and_tag_separator():
+    run_with_rejects(DATA / "articles.csv", "--status", "published")
+    festival = Article.objects.get(import_ref="csv:1")
+    assert festival.headline == "Harbour festival returns, bigger"
+    assert '"weather permitting"' in festival.body
+    assert sorted(festival.tags.values_list("name", flat=True)) == ["Culture", "Local"]
+    assert Article.objects.get(import_ref="csv:2").status == "published"  # from --status
+    assert Article.objects.get(import_ref="csv:4").status == "draft"  # its own
+
+
+def test_missing_file_is_an_error_before_anything_is_written(tmp_path):
+    with pytest.raises(CommandError, match="cannot open"):
+        run(DATA / "articles.jsonl", tmp_path / "nope.jsonl")
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "message"),
+    [
+        ("unknown_column.csv", (), "unknown column"),
+        ("articles.csv", ("--format", "jsonl"), "not JSON Lines"),
+        ("not_a_feed.html", (), "no feed or WXR"),
+        ("feed_entities.xml", (), "refused"),
+        ("export_truncated.wxr.xml", (), "ill-formed XML at line"),
+        ("feed_rss2.xml", ("--format", "wxr"), "not a WXR export"),
+    ],
+)
+def test_unreadable_documents_are_clear_errors(name, args, message):
+    with pytest.raises(CommandError, match=message) as error:
+        run(DATA / name, *args)
+    assert "Nothing was written" in str(error.value)
+    assert not Article.objects.exists()
+
+
+def test_format_is_guessed_from_content():
+    run(DATA / "old_wxr_1_0_latin1.xml")
+    assert Article.objects.get().headline == "Café crawl – part one"
+
+
+def test_round_trip_export_then_import_into_empty_database(tmp_path, make_article, make_tag):
+    make_article(headline="Published one", tags=["Politics", "Local"], summary="An editor's.")
+    make_article(headline="Draft one", status="draft", source_url="https://src.example/1")
+    make_article(headline="Scheduled", published_at=make_article().published_at.replace(year=2099))
+    imported = make_article(headline="Came from elsewhere")
+    Article.objects.filter(pk=imported.pk).update(import_ref="wxr:site:9")
+    make_tag("Unused")
+    first = tmp_path / "first.jsonl"
+    call_command("export_articles", "--output", str(first), stdout=StringIO())
+
+    def snapshot():
+        return sorted(
+            (a.slug, a.headline, a.standfirst, a.summary, a.summary_generated, a.body,
+             a.byline, a.source_name, a.source_url, a.status, a.published_at,
+             tuple(sorted(a.tags.values_list("name", flat=True))))
+            for a in Article.objects.all()
+        )  # fmt: skip
+
+    before = snapshot()
+    Article.objects.all().delete()
+    Tag.objects.all().delete()
+    out = run(first)
+    assert "5 created, 0 updated, 0 unchanged, 0 rejected" in out
+    assert snapshot() == before
+    second = tmp_path / "second.jsonl"
+    call_command("export_articles", "--output", str(second), stdout=StringIO())
+
+    def without_times(path):
+        rows = [json.loads(line) for line in path.read_text().splitlines()]
+        return [{k: v for k, v in r.items() if k not in ("created_at", "updated_at")} for r in rows]
+
+    assert without_times(second) == without_times(first)
+    assert "0 created, 0 updated, 5 unchanged" in run(second)
+
+
+def test_export_writes_every_status_to_stdout(make_article):
+    make_article(headline="Live")
+    make_article(headline="Hidden", status="draft")
+    out = StringIO()
+    call_command("export_articles", stdout=out, stderr=StringIO())
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert {r["headline"]: r["status"] for r in rows} == {"Live": "published", "Hidden": "draft"}
+    assert set(rows[0]) >= {"import_ref", "slug", "tags", "published_at", "summary_generated"}
