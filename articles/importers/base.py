@@ -33,7 +33,6 @@ from django.utils.text import slugify
 
 from articles.content import base_slug, prepare
 from articles.models import SUMMARY_MAX_LENGTH, Article, Tag
-from articles.summaries import generate_summary
 
 DEFAULT_BATCH_SIZE = 500
 HEAD_SIZE = 64 * 1024  # bytes read to guess a format and check its encoding
@@ -70,6 +69,8 @@ class ImportedArticle:
     `status` and `published_at` are None when the source gives none: a new article
     then takes the run's default status and the import time, an existing one keeps
     its own. A naive `published_at` is read in the site's time zone.
+    `summary_generated` is True when the source (our own export) says `summary`
+    was generated from the body rather than written by an editor.
     """
 
     record: int
@@ -85,6 +86,7 @@ class ImportedArticle:
     source_url: str = ""
     status: str | None = None
     published_at: datetime | None = None
+    summary_generated: bool = False
     line: int | None = None
     raw: Any = None
 
@@ -362,12 +364,12 @@ class _BatchSaver:
             # assign_slugs() settles the batch's slugs in one or two queries.
             article.slug = item.slug or slug_from_ref(item.import_ref) or base_slug(item.headline)
         prepare(article)
-        if not article.summary_generated and article.summary == generate_summary(
-            article.headline, article.body_text
-        ):
-            # Indistinguishable from a generated summary (an export of one): keep it
-            # following the body, as it did on the site that exported it.
+        if item.summary_generated and article.summary:
+            # Our own export says this summary was generated from the body: keep it
+            # following the body, without paying to generate it again here.
             article.summary_generated = True
+        elif current and article.summary == current.summary:
+            article.summary_generated = current.summary_generated  # same text, same origin
         return article
 
     def assign_slugs(self, articles: list[Article]) -> None:

@@ -5,8 +5,9 @@ One JSON object per line, keys named as the model's fields: `import_ref`, `slug`
 `byline`, `source_name`, `source_url`, `status` (`draft` or `published`) and
 `published_at` (ISO 8601; without an offset it is read in the site's zone; a date
 alone means midnight there). Only `headline` and `body` are required. The
-read-only keys export adds (`summary_generated`, `created_at`, `updated_at`) are
-accepted and ignored; any other key rejects the record.
+read-only keys export adds are accepted: `created_at` and `updated_at` are ignored,
+and `summary_generated: true` keeps a generated summary marked as generated (so it
+goes on following the body); any other key rejects the record.
 
 `import_ref` is the record's own, else its `source_url`, else `newsroom:<slug>`
 when it has a slug (what export writes for articles written on the site). A
@@ -133,6 +134,7 @@ def from_fields(
         tags=list(tags),
         status=status,
         published_at=published_at,
+        summary_generated=data.get("summary_generated") is True,
         raw=data,
         **values,
     )
