@@ -339,9 +339,11 @@ class TagAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     actions = ["merge_tags"]
     fields = ["name", "slug", "description"]
+    show_full_result_count = False  # the count of a GROUP BY query is not free
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_count=Count("articles"))
+        articles = Count("articles")
+        return super().get_queryset(request).annotate(article_count=articles).order_by("name")
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
