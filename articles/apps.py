@@ -8,6 +8,9 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_setup_roles, sender=self)
+        from articles import caching
+
+        caching.connect_signals()
 
 
 def _setup_roles(**kwargs):

@@ -32,6 +32,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
+# django-environ reads ?key_prefix= from the URL under a name Django ignores.
+if prefix := CACHES["default"].pop("key_prefix", None):
+    CACHES["default"]["KEY_PREFIX"] = prefix
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -50,6 +53,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions: it must see the final response, and hits skip everything below.
+    "articles.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -180,3 +185,8 @@ ADMIN_URL = env("ADMIN_URL", default="admin/")
 LEAD_IMAGE_MAX_BYTES = env.int("LEAD_IMAGE_MAX_BYTES", default=10 * 1024 * 1024)
 LEAD_IMAGE_MAX_PIXELS = env.int("LEAD_IMAGE_MAX_PIXELS", default=40_000_000)
 LEAD_IMAGE_WIDTHS = [320, 640, 960, 1280]
+
+# Anonymous pages: seconds an entry may live in the cache (0 turns the page cache off;
+# content changes invalidate it at once anyway), and the max-age browsers and CDNs get.
+PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=600)
+PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=60)

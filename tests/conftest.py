@@ -2,6 +2,7 @@ from datetime import timedelta
 from itertools import count
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -22,6 +23,14 @@ def temporary_media_root(settings, tmp_path):
     """Uploads and renditions go to a throw-away directory, never the checkout."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: rolled-back rows send no signals."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

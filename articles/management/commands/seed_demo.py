@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from articles.caching import bump_generation
 from articles.content import prepare
 from articles.models import Article, Tag
 
@@ -127,6 +128,7 @@ class Command(BaseCommand):
             written += size
             if count > BATCH_SIZE:
                 self.stdout.write(f"{written}/{count} articles")
+        bump_generation()  # bulk inserts send no signals
         self.stdout.write(self.style.SUCCESS(f"Seeded {count} demo articles."))
 
     def ensure_tags(self):

@@ -1,0 +1,235 @@
+"""The page cache: anonymous responses, kept in the default cache, never stale.
+
+Every cached page is filed under the current *content generation*, a number kept
+in the cache itself. Any change to the newsroom's content (an article or tag saved
+or deleted, tags added or removed) bumps the generation, so every page filed
+before the change is ignored at once, on every app server sharing the cache: the
+article's own page, its old and new neighbours, the front page, tag pages, feeds,
+sitemaps and search. Nothing has to know which pages an article appears on.
+
+Time changes content too: a scheduled article appears when its `published_at`
+passes, with no save to bump anything. So no entry (and no browser or CDN copy)
+may outlive the next scheduled `published_at`; that moment is looked up once per
+generation and caps every timeout.
+
+A hit costs two cache reads (the generation, then the page) and no query.
+Requests carrying a session cookie (logged-in staff, who see drafts and previews)
+bypass the cache entirely, without loading the session to find out.
+"""
+
+import hashlib
+import logging
+import time
+from typing import TypedDict
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csp import get_nonce
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
+from django.utils.http import http_date, split_header_value
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "page-cache:generation"
+# Apps whose models make up what readers see; any change to them bumps the generation.
+CONTENT_APPS = ("articles",)
+# Headers recomputed for every response served from an entry.
+RECOMPUTED_HEADERS = {"content-length", "date", "etag", "last-modified", "cache-control"}
+NEVER_STORE_DIRECTIVES = {"private", "no-cache", "no-store"}
+
+
+class Entry(TypedDict):
+    content: bytes
+    headers: list[tuple[str, str]]
+    etag: str
+    last_modified: int
+    expires_at: float
+
+
+# Content generation ------------------------------------------------------------
+
+
+def current_generation() -> int:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        # A lost generation (evicted, or a fresh cache) restarts from the clock,
+        # far above any earlier number, so old entries can never match again.
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        generation = cache.get(GENERATION_KEY, time.time_ns())
+    return generation
+
+
+def _bump() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+def bump_generation(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Invalidate every cached page. Call it after any bulk write that skips signals.
+
+    It bumps now and again when the surrounding transaction commits: a reader who
+    fetched the new generation before the commit could have cached the old rows
+    under it.
+    """
+    _bump()
+    connection = transaction.get_connection(using)
+    if connection.in_atomic_block and not any(
+        func is _bump for _, func, _ in connection.run_on_commit
+    ):
+        transaction.on_commit(_bump, using=using, robust=True)
+
+
+def _content_changed(sender, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
+    bump_generation(using)
+
+
+def connect_signals() -> None:
+    """Bump on every save, delete and tag change of a content model."""
+    for app_label in CONTENT_APPS:
+        for model in apps.get_app_config(app_label).get_models(include_auto_created=True):
+            if model._meta.auto_created:  # a many-to-many through table
+                m2m_changed.connect(_content_changed, sender=model, dispatch_uid=f"pc-m2m-{model}")
+            else:
+                post_save.connect(_content_changed, sender=model, dispatch_uid=f"pc-save-{model}")
+                post_delete.connect(_content_changed, sender=model, dispatch_uid=f"pc-del-{model}")
+
+
+def next_scheduled_time(generation: int) -> float | None:
+    """When the next scheduled article goes live (a Unix time), or None.
+
+    One indexed query per generation; kept only until that moment, after which the
+    following scheduled article is looked up.
+    """
+    key = f"page-cache:{generation}:next-scheduled"
+    found = cache.get(key)
+    if found is None:
+        from articles.models import Article
+
+        moment = Article.objects.scheduled().order_by("published_at")
+        moment = moment.values_list("published_at", flat=True).first()
+        found = moment.timestamp() if moment else 0.0
+        lifetime = found - time.time() if found else settings.PAGE_CACHE_TIMEOUT
+        if lifetime >= 1:
+            cache.set(key, found, timeout=min(lifetime, settings.PAGE_CACHE_TIMEOUT))
+    return found or None
+
+
+# Middleware --------------------------------------------------------------------
+
+
+class PageCacheMiddleware:
+    """Serve and store anonymous GET/HEAD pages; see the module docstring.
+
+    Sits just inside WhiteNoise, before the session middleware, so it sees the
+    final response (cookies, Vary) before anything is stored.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin_prefix = "/" + settings.ADMIN_URL.lstrip("/")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not self.is_cacheable_request(request):
+            response = self.get_response(request)
+            if settings.SESSION_COOKIE_NAME in request.COOKIES:
+                # What a session holder sees may be a preview: no shared cache keeps it.
+                patch_cache_control(response, private=True)
+            return response
+        try:
+            generation = current_generation()
+            key = page_key(generation, request)
+            entry = cache.get(key)
+            next_scheduled = None if entry else next_scheduled_time(generation)
+        except Exception:
+            # The cache is down: readers still get pages, straight from the database.
+            logger.exception("Page cache unavailable; serving uncached")
+            return self.get_response(request)
+        if entry is not None:
+            response = HttpResponse(entry["content"], headers=entry["headers"])
+            return finish(request, response, entry, hit=True)
+
+        response = self.get_response(request)
+        if request.method != "GET" or not is_cacheable_response(request, response):
+            return response
+        return finish(request, response, store(key, response, next_scheduled), hit=False)
+
+    def is_cacheable_request(self, request: HttpRequest) -> bool:
+        return (
+            settings.PAGE_CACHE_TIMEOUT > 0
+            and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not request.path.startswith(self.admin_prefix)
+        )
+
+
+def page_key(generation: int, request: HttpRequest) -> str:
+    # The full URL: scheme and host (feeds build absolute links from them), path, query.
+    url = request.build_absolute_uri()
+    return f"page-cache:{generation}:{hashlib.sha256(url.encode()).hexdigest()}"
+
+
+def is_cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
+    """Only plain 200s that are the same for every anonymous reader.
+
+    Errors are not stored: a 404 costs one indexed query, and storing every
+    URL a bot probes would evict the pages readers actually want.
+    """
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    cache_control = split_header_value(response.get("Cache-Control", ""))
+    directives = {d.split("=")[0].strip().lower() for d in cache_control}
+    if directives & NEVER_STORE_DIRECTIVES:
+        return False
+    varies = {v.lower() for v in split_header_value(response.get("Vary", ""))}
+    if varies - {"cookie"}:
+        return False  # readers without a session cookie all get the same page
+    # A CSP nonce used by the page must be fresh for every response.
+    return not get_nonce(request)
+
+
+def store(key: str, response: HttpResponse, next_scheduled: float | None) -> Entry:
+    now = time.time()
+    expires_at = now + settings.PAGE_CACHE_TIMEOUT
+    if next_scheduled:
+        expires_at = min(expires_at, next_scheduled)
+    content = response.content
+    entry: Entry = {
+        "content": content,
+        "headers": [(k, v) for k, v in response.items() if k.lower() not in RECOMPUTED_HEADERS],
+        "etag": f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"',
+        "last_modified": int(now),
+        "expires_at": expires_at,
+    }
+    # Whole seconds, rounded down, so the entry is gone by the scheduled moment.
+    timeout = int(expires_at - now)
+    if timeout >= 1:
+        cache.set(key, entry, timeout=timeout)
+    return entry
+
+
+def finish(request: HttpRequest, response: HttpResponse, entry: Entry, hit: bool) -> HttpResponse:
+    """Validators, CDN-friendly Cache-Control capped at the entry's expiry, and a 304 if due."""
+    response["ETag"] = entry["etag"]
+    response["Last-Modified"] = http_date(entry["last_modified"])
+    max_age = max(0, min(settings.PAGE_CACHE_MAX_AGE, int(entry["expires_at"] - time.time())))
+    patch_cache_control(response, public=True, max_age=max_age, s_maxage=max_age)
+    # The page differs for session holders (staff previews), so caches must key on cookies.
+    patch_vary_headers(response, ["Cookie"])
+    if request.method == "HEAD":
+        response.content = b""
+        response["Content-Length"] = str(len(entry["content"]))
+    response = get_conditional_response(
+        request, etag=entry["etag"], last_modified=entry["last_modified"], response=response
+    )
+    response["X-Page-Cache"] = "hit" if hit else "miss"
+    return response
