@@ -26,10 +26,13 @@ def temporary_media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    """Each test starts with an empty cache: rolled-back rows send no signals."""
-    cache.clear()
-    yield
+def empty_cache(settings):
+    """An empty cache for each test (rolled-back rows send no signals), and no page cache.
+
+    Views are tested, and their queries pinned, without the page cache in front;
+    tests/test_caching.py turns it on and tests it, including what a miss costs.
+    """
+    settings.PAGE_CACHE_TIMEOUT = 0
     cache.clear()
 
 

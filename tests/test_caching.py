@@ -17,6 +17,11 @@ from articles.models import Article
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_TIMEOUT = 600
+
+
 def get(client, url, **headers):
     return client.get(url, headers=headers)
 
@@ -63,6 +68,22 @@ def test_anonymous_page_is_served_from_cache_without_queries(
     assert second["X-Page-Cache"] == "hit"
     assert second.content == first.content
     assert "Cached story" in second.content.decode()
+
+
+@pytest.mark.parametrize("rows", [5, 25])
+def test_a_miss_costs_one_query_per_generation(
+    client, make_article, django_assert_num_queries, rows
+):
+    for _ in range(rows):
+        make_article(tags=["politics", "local"])
+    # The front page's own three, plus the next scheduled time, once per generation.
+    with django_assert_num_queries(4):
+        client.get("/")
+    # Another page in the same generation: the tag page's own four only.
+    with django_assert_num_queries(4):
+        client.get("/tags/politics/")
+    with django_assert_num_queries(0):
+        client.get("/tags/politics/")
 
 
 def test_cached_page_has_validators_and_cdn_headers(client, make_article, settings):
@@ -305,6 +326,18 @@ def test_renaming_a_tag_invalidates_pages_naming_it(client, three):
     tag.save()
     assert "Government" in html(client, "/")
     assert "Government" in html(client, three[0].get_absolute_url())
+
+
+def test_feeds_and_sitemaps_are_cached_and_invalidated(client, three, make_article):
+    urls = ["/feed/", "/feed/atom/", "/feed.json", "/tags/politics/feed/", "/sitemap-articles.xml"]
+    assert_cached(client, *urls)
+    make_article(headline="Fresh from the desk", tags=["politics"])
+    for url in urls:
+        response = client.get(url)
+        assert response["X-Page-Cache"] == "miss"
+        assert "Fresh from the desk" in response.content.decode() or "fresh-from-the-desk" in (
+            response.content.decode()
+        ), url
 
 
 def test_seed_demo_bulk_inserts_invalidate(client, db):

@@ -167,9 +167,8 @@ def test_page_has_landmarks_and_skip_link(client, db):
 def test_front_page_query_count_is_fixed(client, make_article, django_assert_num_queries, rows):
     for _ in range(rows):
         make_article(tags=["politics", "local", "economy"])
-    # count, page of articles, tags prefetch; plus the page cache's next-scheduled
-    # look-up (once per content generation, see articles/caching.py)
-    with django_assert_num_queries(4):
+    # count, page of articles, tags prefetch
+    with django_assert_num_queries(3):
         assert client.get("/").status_code == 200
 
 
@@ -177,14 +176,14 @@ def test_front_page_query_count_is_fixed(client, make_article, django_assert_num
 def test_tag_page_query_count_is_fixed(client, make_article, django_assert_num_queries, rows):
     for _ in range(rows):
         make_article(tags=["politics", "local", "economy"])
-    # tag, count, page of articles, tags prefetch; plus next-scheduled (page cache)
-    with django_assert_num_queries(5):
+    # tag, count, page of articles, tags prefetch
+    with django_assert_num_queries(4):
         assert client.get("/tags/politics/").status_code == 200
 
 
 @pytest.mark.parametrize("rows", [5, 25])
 def test_article_page_query_count_is_fixed(client, make_article, django_assert_num_queries, rows):
     articles = [make_article(tags=["politics", "local", "economy"]) for _ in range(rows)]
-    # article, its tags, previous, next; plus next-scheduled (page cache)
-    with django_assert_num_queries(5):
+    # article, its tags, previous, next
+    with django_assert_num_queries(4):
         assert client.get(articles[rows // 2].get_absolute_url()).status_code == 200
