@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.core.cache.backends import base as cache_base
 from django.core.cache.backends import locmem
@@ -200,7 +200,7 @@ def test_unreachable_cache_serves_pages_uncached(client, make_article, settings)
 @pytest.fixture
 def editor_client(client, db):
     editor = User.objects.create_user("editor", password="x", is_staff=True)
-    editor.user_permissions.add(Permission.objects.get(codename="change_article"))
+    editor.groups.add(Group.objects.get(name="Editors"))
     client.force_login(editor)
     return client
 
