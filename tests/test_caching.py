@@ -1,6 +1,7 @@
 """The page cache: what is stored, what invalidates it, and who bypasses it."""
 
 from datetime import UTC, datetime, timedelta
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -342,8 +343,20 @@ def test_feeds_and_sitemaps_are_cached_and_invalidated(client, three, make_artic
 
 def test_seed_demo_bulk_inserts_invalidate(client, db):
     assert_cached(client, "/")
-    call_command("seed_demo", "--count", "5", stdout=None)
+    call_command("seed_demo", "--count", "5", stdout=StringIO())
     assert "No articles have been published yet" not in html(client, "/")
+
+
+def test_imports_invalidate(client, make_article, tmp_path):
+    make_article(headline="Before the import")
+    assert_cached(client, "/")
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        '{"import_ref": "wire:1", "headline": "Imported wire story", "body": "<p>Text.</p>",'
+        ' "status": "published", "published_at": "2020-01-01T00:00:00+00:00"}\n'
+    )
+    call_command("import_articles", str(source), "--format", "jsonl", stdout=StringIO())
+    assert "Imported wire story" in html(client, "/")
 
 
 def test_bump_generation_runs_again_on_commit(db, django_capture_on_commit_callbacks):

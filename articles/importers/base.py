@@ -31,6 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from articles.caching import bump_generation
 from articles.content import base_slug, prepare
 from articles.models import SUMMARY_MAX_LENGTH, Article, Tag
 
@@ -421,6 +422,8 @@ class _BatchSaver:
                 ]
         if links:
             Through.objects.bulk_create(links)
+        if to_create or to_update:
+            bump_generation()  # bulk writes send no signals; cached pages must go
 
 
 def is_native(ref: str) -> bool:
