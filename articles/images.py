@@ -17,9 +17,14 @@ described in `Article.lead_image_renditions`, so pages build `srcset` from the
 row they already have: no extra query and no storage call per card.
 """
 
+import http.client
 import io
+import ipaddress
+import logging
 import mimetypes
 import posixpath
+import socket
+import urllib.request
 import warnings
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -32,6 +37,8 @@ from django.core.files.storage import Storage
 from django.db import models
 from django.utils.text import get_valid_filename
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
 
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 MIME_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
@@ -211,7 +218,10 @@ def clean_copy(file) -> tuple[ContentFile, str]:
     image = decode(file)
     format = image.format
     pixels = upright(image)
-    pixels.info["icc_profile"] = image.info.get("icc_profile")
+    # A colour profile describes the original's channels: keep it only when the
+    # pixels keep them (a CMYK or greyscale profile would misdescribe RGB).
+    keep_icc = image.mode in ("RGB", "RGBA") or format == "GIF"
+    pixels.info["icc_profile"] = image.info.get("icc_profile") if keep_icc else None
     stem = posixpath.splitext(posixpath.basename(file.name or "image"))[0]
     name = get_valid_filename(f"{stem[:80] or 'image'}.{ACCEPTED_FORMATS[format]}")
     return ContentFile(encode(pixels, format), name=name), format
@@ -303,7 +313,13 @@ def prepare_lead_image(article) -> None:
         content, _ = clean_copy(field.file)
         field.save(content.name, content, save=False)
     if article.lead_image_renditions.get("source") != field.name:
-        article.lead_image_renditions = make_renditions(field.storage, field.name)
+        try:
+            article.lead_image_renditions = make_renditions(field.storage, field.name)
+        except (OSError, Image.DecompressionBombError, UnidentifiedImageError):
+            # A missing or unreadable stored file must not block saving the
+            # article: it shows no picture until an editor uploads one again.
+            logger.warning("No renditions for %s", field.name, exc_info=True)
+            article.lead_image_renditions = {}
 
 
 # Reading the description (no query, no storage call beyond url()) ---------------
@@ -392,3 +408,68 @@ def social_image(article) -> SocialImage | None:
             mime_type=guessed if guessed and guessed.startswith("image/") else "image/jpeg",
         )
     return None
+
+
+# Fetching an external image (operators' --fetch-images only) ----------------------
+
+FETCH_TIMEOUT = 10  # seconds, for connecting and for each read
+
+
+class FetchError(Exception):
+    """An external image could not be fetched, or was refused."""
+
+
+def fetch_image(url: str, *, timeout: float = FETCH_TIMEOUT, allow_private=False) -> ContentFile:
+    """Download `url` under the upload rules (size, pixels, formats) and return it.
+
+    Nothing calls this unless an operator asks for it. Only http(s), with a
+    timeout; addresses on this machine or its private network are refused by
+    default (an import file must not make the server probe its own network),
+    redirects included. The result is then cleaned like any upload when saved.
+    """
+    check_fetchable(url, allow_private)
+    opener = urllib.request.build_opener(SafeRedirects(allow_private))
+    request = urllib.request.Request(url, headers={"User-Agent": "Newsroom image import"})
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            length = response.headers.get("Content-Length")
+            if length and length.isdigit() and int(length) > max_bytes():
+                raise FetchError(f"{url}: {length} bytes is over the limit")
+            data = response.read(max_bytes() + 1)
+    except (OSError, ValueError, http.client.HTTPException) as error:
+        raise FetchError(f"{url}: {error}") from error
+    name = posixpath.basename(urlsplit(url).path) or "image"
+    file = ContentFile(data, name=name)
+    try:
+        decode(file)
+    except ValidationError as error:
+        raise FetchError(f"{url}: {' '.join(error.messages)}") from error
+    return file
+
+
+def check_fetchable(url: str, allow_private: bool) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchError(f"{url}: only http and https addresses are fetched")
+    if allow_private:
+        return
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, None)}
+    except OSError as error:
+        raise FetchError(f"{url}: {error}") from error
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if not ip.is_global:
+            raise FetchError(f"{url}: {address} is not a public address")
+
+
+class SafeRedirects(urllib.request.HTTPRedirectHandler):
+    """Redirects are checked like the first address."""
+
+    def __init__(self, allow_private: bool):
+        super().__init__()
+        self.allow_private = allow_private
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        check_fetchable(newurl, self.allow_private)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)

@@ -237,3 +237,17 @@ def test_social_image_is_absolute_and_external_urls_pass_through(settings):
     assert imported.social_image.mime_type == "image/png"
     assert imported.social_image.width is None
     assert Article(headline="No image").social_image is None
+
+
+def test_cmyk_profile_is_not_kept_on_rgb_pixels():
+    data = image_bytes("JPEG", size=(100, 100), mode="CMYK", icc_profile=b"not-a-real-profile")
+    article = submit_upload(data, name="print.jpg").save()
+    stored = open_stored(article.lead_image.name)
+    assert stored.mode == "RGB"
+    assert "icc_profile" not in stored.info
+
+
+def test_missing_stored_file_does_not_block_saving(make_article):
+    article = make_article(lead_image="lead-images/2020/01/gone.jpg", lead_image_alt="Gone")
+    assert article.lead_image_renditions == {}
+    assert article.lead_picture is None
