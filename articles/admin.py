@@ -276,7 +276,7 @@ class ArticleAdmin(admin.ModelAdmin):
         if picture is None:
             if obj.lead_image_url:
                 return format_html(
-                    '<img src="{}" alt="{}" style="max-width:320px;height:auto">',
+                    '<img src="{}" alt="{}" width="320">',
                     obj.lead_image_url,
                     obj.lead_image_alt,
                 )
