@@ -55,12 +55,26 @@ COMPARED_FIELDS = [
     "source_url",
     "status",
     "published_at",
+    "lead_image_url",
+    "lead_image_alt",
+    "lead_image_caption",
+    "lead_image_credit",
 ]
 STATUSES = {choice.value for choice in Article.Status}
 
 
 class FormatError(Exception):
     """The document as a whole cannot be read as the stated format."""
+
+
+@dataclass
+class LeadImage:
+    """An external lead image recorded by URL (never downloaded by the import itself)."""
+
+    url: str
+    alt: str = ""
+    caption: str = ""
+    credit: str = ""
 
 
 @dataclass
@@ -88,6 +102,7 @@ class ImportedArticle:
     status: str | None = None
     published_at: datetime | None = None
     summary_generated: bool = False
+    lead_image: LeadImage | None = None
     line: int | None = None
     raw: Any = None
 
@@ -357,6 +372,7 @@ class _BatchSaver:
             published_at=published_at,
             import_ref=current.import_ref if current else item.import_ref,
         )
+        set_lead_image(article, item.lead_image, current)
         if current:
             article.pk = current.pk
             article.slug = current.slug
@@ -424,6 +440,21 @@ class _BatchSaver:
             Through.objects.bulk_create(links)
         if to_create or to_update:
             bump_generation()  # bulk writes send no signals; cached pages must go
+
+
+IMAGE_PARTS = ("url", "alt", "caption", "credit")
+
+
+def set_lead_image(article: Article, image: LeadImage | None, current: Article | None) -> None:
+    """The source's image when it has one; else an existing article keeps its own."""
+    if image is not None:
+        values = [image.url, image.alt, image.caption, image.credit]
+    elif current is not None:
+        values = [getattr(current, f"lead_image_{part}") for part in IMAGE_PARTS]
+    else:
+        return
+    for part, value in zip(IMAGE_PARTS, values, strict=True):
+        setattr(article, f"lead_image_{part}", value)
 
 
 def is_native(ref: str) -> bool:

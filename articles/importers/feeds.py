@@ -16,6 +16,7 @@ Mapping per entry:
 - `byline`: the author; `source_name`: the feed's title; `source_url`: the link.
 - `tags`: the entry's categories. `published_at`: published, else updated (feedparser
   normalises both to UTC); no date → the import time; a date it cannot read → rejected.
+- lead image: Media RSS or an image enclosure, by URL (see lead_images.py).
 Feeds carry no status: articles take the run's `--status` (draft by default).
 A feed is read whole (feeds are small); entries are numbered from 1.
 """
@@ -34,6 +35,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from articles.importers.base import FormatError, ImportedArticle, Rejection
+from articles.importers.lead_images import EntryMedia, feed_image, feed_media
 from articles.models import SUMMARY_MAX_LENGTH, Article
 from articles.sanitize import clean_html, html_to_text
 
@@ -67,11 +69,16 @@ def parse(fp: BinaryIO) -> Iterator[ImportedArticle | Rejection]:
         problem = feed.get("bozo_exception")
         raise FormatError(f"not an RSS or Atom feed{f': {problem}' if problem else ''}")
     source_name = plain_text(feed.feed.get("title", ""))[:200]
+    media = feed_media(data)
+    if media is not None and len(media) != len(feed.entries):
+        media = None  # cannot pair them up: rely on what feedparser kept
     for number, entry in enumerate(feed.entries, 1):
-        yield from_entry(number, entry, source_name)
+        yield from_entry(number, entry, source_name, media[number - 1] if media else None)
 
 
-def from_entry(number: int, entry, source_name: str) -> ImportedArticle | Rejection:
+def from_entry(
+    number: int, entry, source_name: str, media: EntryMedia | None = None
+) -> ImportedArticle | Rejection:
     raw = {key: dict.get(entry, key) for key in ("id", "link", "title", "published", "updated")}
 
     def reject(field: str, reason: str) -> Rejection:
@@ -94,7 +101,7 @@ def from_entry(number: int, entry, source_name: str) -> ImportedArticle | Reject
             break
         if text := dict.get(entry, key):
             return reject("published_at", f"cannot read the date {text!r}")
-    body, description = body_and_description(entry)
+    body, description = body_and_description(entry, media)
     summary = ""
     if description and body != description:
         text = html_to_text(clean_html(description))
@@ -117,6 +124,7 @@ def from_entry(number: int, entry, source_name: str) -> ImportedArticle | Reject
         source_url=link if is_url(link) else "",
         tags=tags,
         published_at=published_at,
+        lead_image=feed_image(media, entry),
         raw=raw,
     )
 
@@ -129,9 +137,15 @@ def title_text(entry) -> str:
     return " ".join(title.split())
 
 
-def body_and_description(entry) -> tuple[str, str]:
+def body_and_description(entry, media: EntryMedia | None = None) -> tuple[str, str]:
     description = as_html(entry.get("summary_detail") or {})
-    contents = [as_html(detail) for detail in entry.get("content", [])]
+    # feedparser files an image's media:description as entry content: not the body.
+    caption = media.description if media else None
+    contents = [
+        as_html(detail)
+        for detail in entry.get("content", [])
+        if caption is None or detail.get("value", "").strip() != caption
+    ]
     body = max(contents, key=len, default="") or description
     return body, description
 

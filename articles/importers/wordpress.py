@@ -16,6 +16,7 @@ other types are skipped and counted, as are trashed and auto-draft posts:
   element whose domain is `category` or `post_tag`.
 - status: publish → published, future → published (scheduled), draft, pending,
   private → draft; any post with a password → draft (never public).
+- lead image: the attachment named by `_thumbnail_id`, by URL (see lead_images.py).
 - `published_at`: `wp:post_date_gmt` (UTC); when that is empty or the zero date,
   `wp:post_date` read in the site's zone; else `pubDate`; else the import time.
 
@@ -36,7 +37,8 @@ from defusedxml.ElementTree import iterparse
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_unicode_slug
 
-from articles.importers.base import FormatError, ImportedArticle, Rejection, Skipped
+from articles.importers.base import FormatError, ImportedArticle, LeadImage, Rejection, Skipped
+from articles.importers.lead_images import postmeta, wordpress_attachment
 from articles.models import SUMMARY_MAX_LENGTH, Article
 from articles.sanitize import clean_html, html_to_text
 
@@ -81,8 +83,53 @@ def check(fp: BinaryIO) -> None:
 
 def parse(fp: BinaryIO) -> Iterator[ImportedArticle | Rejection | Skipped]:
     channel: dict = {"authors": {}}
+    featured = FeaturedImages()
     for number, item in enumerate(_items(fp, channel), 1):
-        yield from_item(number, item, channel)
+        yield from featured.pair(from_item(number, item, channel), item)
+    yield from featured.unpaired()
+
+
+class FeaturedImages:
+    """Gives posts their featured image, whichever of post and attachment comes first.
+
+    Attachments seen are remembered (a URL and two short texts each); a post whose
+    attachment has not been seen yet waits for it. Exports list items in id order
+    and a post's uploads usually follow it closely, so few posts wait, and any
+    still waiting at the end are yielded without an image.
+    """
+
+    def __init__(self):
+        self.images: dict[str, LeadImage] = {}
+        self.waiting: dict[str, list[ImportedArticle]] = {}
+
+    def pair(self, record, item: Element) -> Iterator[ImportedArticle | Rejection | Skipped]:
+        if isinstance(record, Skipped) and record.kind == "attachment":
+            fields = {}
+            for child in item:
+                fields.setdefault(name(child.tag), child.text or "")
+            attachment_id = fields.get(("wp", "post_id"), "").strip()
+            image = wordpress_attachment(fields, postmeta(item, local_name))
+            if image:
+                self.images[attachment_id] = image
+            for post in self.waiting.pop(attachment_id, []):
+                post.lead_image = image
+                yield post
+        elif isinstance(record, ImportedArticle):
+            thumbnail = postmeta(item, local_name).get("_thumbnail_id", "").strip()
+            if thumbnail and thumbnail not in self.images:
+                self.waiting.setdefault(thumbnail, []).append(record)
+                return
+            record.lead_image = self.images.get(thumbnail)
+        yield record
+
+    def unpaired(self) -> Iterator[ImportedArticle]:
+        for posts in self.waiting.values():
+            yield from posts
+        self.waiting.clear()
+
+
+def local_name(tag: str) -> str:
+    return name(tag)[1]
 
 
 def _items(fp: BinaryIO, channel: dict | None = None) -> Iterator[Element]:
