@@ -19,6 +19,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 
 from articles.models import PUBLISH_PERMISSION, SUMMARY_MAX_LENGTH, Article, Tag
 from articles.sanitize import clean_html, html_to_text
+from articles.summary_admin import SummaryAdminMixin
 
 # What the body editor offers. The stored HTML is cleaned by articles.sanitize
 # whatever the editor sends; this list only keeps the toolbar to what a story needs.
@@ -147,7 +148,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SummaryAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
         "headline", "state", "published_at", "tag_names", "byline", "author",
@@ -161,12 +162,12 @@ class ArticleAdmin(admin.ModelAdmin):
     show_full_result_count = False
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags"]
-    readonly_fields = ["author", "import_ref", "lead_image_preview"]
-    actions = ["publish_now", "unpublish"]
+    readonly_fields = ["author", "import_ref", "lead_image_preview", "summary_preview"]
+    actions = ["publish_now", "unpublish", "regenerate_summary"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
         ("Publishing", {"fields": ["status", "published_at", "tags"]}),
-        ("Summary", {"fields": ["summary"]}),
+        ("Summary", {"fields": ["summary", "summary_preview"]}),
         (
             "Lead image",
             {
