@@ -33,11 +33,13 @@ class SummaryAdminMixin:
         regenerable = queryset.filter(Q(summary_generated=True) | Q(summary=""))
         done = 0
         for article in regenerable:
+            if not self.has_change_permission(request, article):
+                continue  # e.g. an Author's published article: not theirs to change
             article.summary = ""
             article.save()  # prepare() generates it from the current body
             done += 1
         skipped = queryset.count() - done
         message = f"Regenerated {done} summar{'y' if done == 1 else 'ies'}."
         if skipped:
-            message += f" Left {skipped} written by editors as they are."
+            message += f" Left {skipped} as they are (written by editors, or not yours to change)."
         self.message_user(request, message, messages.SUCCESS)
