@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from articles import caching
 from articles.models import Article
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +65,14 @@ def test_dry_run_counts_but_writes_nothing(backlog):
     output = run("--all", "--dry-run")
     assert "Summaries: 2 would change, 0 unchanged." in output
     assert summaries() == before
+
+
+def test_backfill_drops_cached_pages_but_dry_run_does_not(backlog):
+    before = caching.current_generation()
+    run("--dry-run")
+    assert caching.current_generation() == before
+    run()
+    assert caching.current_generation() > before
 
 
 def test_batches_cover_every_article(make_article):

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Q
 
+from articles.caching import bump_generation
 from articles.content import prepare
 from articles.models import Article
 
@@ -46,6 +47,7 @@ class Command(BaseCommand):
             if updated and not dry_run:
                 with transaction.atomic():
                     Article.objects.bulk_update(updated, ["summary", "summary_generated"])
+                    bump_generation()  # bulk_update skips the signals that drop cached pages
             examined += len(batch)
             changed += len(updated)
             self.stdout.write(f"  {examined}/{total} examined, {changed} changed")
