@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install migrate run test lint format ci clean
+.PHONY: install migrate run test lint format ci clean browser-deps
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,27 @@ run: migrate
 test: install
 	$(BIN)/python -m pytest
 
+# What tests/browser/ needs beyond Python: Chromium, Java and the npm tools (vnu-jar,
+# axe-core). As root on Debian, missing system packages are installed; elsewhere this
+# says what to install. Without them `make test` skips those tests (CI=true fails them).
+CHROMIUM ?= /usr/bin/chromium
+browser-deps:
+	@missing=""; \
+	test -x $(CHROMIUM) || missing="$$missing chromium"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "browser-deps: please install$$missing (Debian package names), then re-run"; exit 1; fi; \
+	fi
+	@$(MAKE) -s --no-print-directory node_modules/.installed
+
+# --ignore-scripts: vnu-jar's install script would try to download a Java runtime.
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -38,4 +59,4 @@ ci: lint test
 	$(BIN)/python manage.py collectstatic --noinput
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules test-artifacts

@@ -1,0 +1,135 @@
+"""Fixtures for tests that need tools outside Python: Chromium, Java and npm packages.
+
+One Chromium per session (Playwright driving the machine's Chromium; no browser is
+ever downloaded), a fresh context and page per test, and a collector that fails the
+test on any console error or uncaught page exception.
+
+Without the tools (a developer's laptop), these tests are skipped and the run ends
+with one line saying why. With CI=true they fail instead: CI never skips them.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the main thread; Django would then
+# refuse ORM calls from test code there. The live server runs in its own thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+NODE_MODULES = REPO_ROOT / "node_modules"
+AXE_SCRIPT = NODE_MODULES / "axe-core" / "axe.min.js"
+VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
+# Chromium flags for a closed network: no background fetches, no update or sync calls.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+_missing: set[str] = set()
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"true", "1", "yes"}
+
+
+def require(present: bool, what: str) -> None:
+    """Skip the test when a tool is missing; fail it instead under CI."""
+    if present:
+        return
+    message = f"{what} is missing (run `make browser-deps`)"
+    if in_ci():
+        pytest.fail(f"CI must run the browser tests, but {message}", pytrace=False)
+    _missing.add(what)
+    pytest.skip(message)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _missing:
+        terminalreporter.write_line(
+            "browser, HTML validity and accessibility tests skipped: missing "
+            + ", ".join(sorted(_missing))
+            + "; `make browser-deps` installs them (see README)."
+        )
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require(CHROMIUM.exists(), f"Chromium ({CHROMIUM})")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def axe_script():
+    require(AXE_SCRIPT.exists(), "axe-core (node_modules)")
+    return AXE_SCRIPT
+
+
+@pytest.fixture(scope="session")
+def vnu_command():
+    java = shutil.which("java")
+    require(java is not None, "Java")
+    require(VNU_JAR.exists(), "vnu-jar (node_modules)")
+    return [java, "-jar", str(VNU_JAR)]
+
+
+class ConsoleErrors(list):
+    """Console errors and uncaught exceptions seen by one page."""
+
+    def attach(self, page):
+        page.on("console", self.on_console)
+        page.on("pageerror", lambda error: self.append(f"exception: {error}"))
+
+    def on_console(self, message):
+        if message.type == "error":
+            self.append(f"console: {message.text} ({message.location.get('url')})")
+
+
+@pytest.fixture
+def console_errors():
+    return ConsoleErrors()
+
+
+@pytest.fixture
+def new_page(browser, live_server, console_errors):
+    """Open pages in fresh contexts (e.g. a phone width, the dark scheme).
+
+    Every page's console errors go to `console_errors`, checked after the test.
+    """
+    contexts = []
+
+    def open_page(viewport=DESKTOP, **context_options):
+        context = browser.new_context(
+            viewport=viewport, base_url=live_server.url, **context_options
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        console_errors.attach(page)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert list(console_errors) == [], "the browser reported errors"
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
