@@ -1,8 +1,8 @@
 """Fixtures for tests that need tools outside Python: Chromium, Java and npm packages.
 
-One Chromium per session (Playwright driving the machine's Chromium; no browser is
-ever downloaded), a fresh context and page per test, and a collector that fails the
-test on any console error or uncaught page exception.
+One Chromium for this whole package (Playwright driving the machine's Chromium; no
+browser is ever downloaded), a fresh context and page per test, and a collector that
+fails the test on any console error or uncaught page exception.
 
 Without the tools (a developer's laptop), these tests are skipped and the run ends
 with one line saying why. With CI=true they fail instead: CI never skips them.
@@ -14,16 +14,13 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in the main thread; Django would then
-# refuse ORM calls from test code there. The live server runs in its own thread.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from .pages import DESKTOP
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 NODE_MODULES = REPO_ROOT / "node_modules"
 AXE_SCRIPT = NODE_MODULES / "axe-core" / "axe.min.js"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
-SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
 # Chromium flags for a closed network: no background fetches, no update or sync calls.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -34,8 +31,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
 
 _missing: set[str] = set()
 
@@ -64,12 +59,21 @@ def pytest_terminal_summary(terminalreporter):
         )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """One Chromium for all the tests in this package, closed when they are done.
+
+    Playwright's sync API leaves its event loop marked as running in the main thread,
+    and Django refuses ORM calls there unless DJANGO_ALLOW_ASYNC_UNSAFE is set. Both
+    last only as long as this package's tests (the package's __init__.py makes the
+    scope end here), so the rest of the suite, and any manage.py it spawns, runs
+    with Django's async-safety check intact.
+    """
     require(CHROMIUM.exists(), f"Chromium ({CHROMIUM})")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
@@ -81,7 +85,7 @@ def axe_script():
     return AXE_SCRIPT
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def vnu_command():
     java = shutil.which("java")
     require(java is not None, "Java")

@@ -1,11 +1,15 @@
 """Helpers the browser tests share: keyboard travel, focus style, page content."""
 
 from datetime import timedelta
+from pathlib import Path
 
 from django.utils import timezone
 
 from articles.models import Article
 
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 SUMMARY_CONTROL = "details.summary > summary"
 
 

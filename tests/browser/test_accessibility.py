@@ -7,7 +7,7 @@ run under the site's Content-Security-Policy, which is the page's own business.
 
 import pytest
 
-from tests.browser.pages import make_stories
+from .pages import make_stories
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

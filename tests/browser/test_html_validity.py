@@ -12,7 +12,7 @@ import subprocess
 import pytest
 from django.conf import settings
 
-from tests.browser.pages import make_stories
+from .pages import make_stories
 
 pytestmark = pytest.mark.django_db
 

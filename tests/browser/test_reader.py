@@ -2,8 +2,10 @@
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS
-from tests.browser.pages import (
+from .pages import (
+    DESKTOP,
+    PHONE,
+    SCREENSHOTS,
     SUMMARY_CONTROL,
     assert_focus_visible,
     card_headlines,
