@@ -132,10 +132,14 @@ SESSION_COOKIE_HTTPONLY = True
 # No inline script or style anywhere. A nonce is added to script-src only on a
 # response whose template asked for `csp_nonce`; public pages never do, because
 # a nonce in a cached page would be the same for every reader.
+PROSE_EDITOR_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
 SECURE_CSP = {
     "default-src": [CSP.NONE],
     "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF],
+    # Plus exactly one inline stylesheet: TipTap's base CSS, which the admin's body
+    # editor (django-prose-editor) injects as a <style> element. A hash allows that
+    # text and nothing else; tests/test_security_settings.py checks it still matches.
+    "style-src": [CSP.SELF, PROSE_EDITOR_STYLE_HASH],
     "img-src": [CSP.SELF, "https:"],  # bodies link images elsewhere; data: is sanitized away
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],

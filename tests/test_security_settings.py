@@ -1,14 +1,19 @@
 """Production settings: deploy checks, HTTPS, cookies and the Content-Security-Policy."""
 
+import base64
+import hashlib
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -182,12 +187,21 @@ def test_csp_is_strict_on_every_response(client):
     csp = parse_csp(client.get("/")["Content-Security-Policy"])
     assert csp["default-src"] == ["'none'"]
     assert csp["script-src"] == ["'self'"]  # no nonce: the page needs no inline script
-    assert csp["style-src"] == ["'self'"]
+    assert csp["style-src"] == ["'self'", django_settings.PROSE_EDITOR_STYLE_HASH]
     assert csp["object-src"] == ["'none'"]
     assert csp["base-uri"] == ["'none'"]
     assert csp["frame-ancestors"] == ["'none'"]
     assert csp["form-action"] == ["'self'"]
     assert "data:" not in csp["img-src"]
+
+
+def test_style_hash_matches_the_stylesheet_the_body_editor_injects():
+    """If django-prose-editor changes TipTap's injected CSS, the admin would break under CSP."""
+    editor_js = Path(finders.find("django_prose_editor/editor.js")).read_text()
+    # TipTap keeps its base CSS in one template literal and appends it as a <style>.
+    css = re.search(r"`(\.ProseMirror \{\n  position: relative;.*?)`", editor_js, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+    assert django_settings.PROSE_EDITOR_STYLE_HASH == f"'sha256-{digest}'"
 
 
 def test_public_pages_need_no_inline_code_and_carry_no_nonce(client, make_article):
