@@ -26,7 +26,7 @@ import posixpath
 import socket
 import urllib.request
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django import forms
@@ -473,3 +473,30 @@ class SafeRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         check_fetchable(newurl, self.allow_private)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+@dataclass
+class FetchResult:
+    fetched: int = 0
+    failed: list[str] = field(default_factory=list)  # one line per failure
+
+
+def fetch_missing(articles, *, timeout=FETCH_TIMEOUT, allow_private=False) -> FetchResult:
+    """Download recorded lead_image_urls of `articles` that have no stored image yet.
+
+    Each image is checked like an upload, then stored cleaned with its renditions
+    by the article's own save path. Articles already holding a file are left
+    alone, so running this again only retries what failed.
+    """
+    result = FetchResult()
+    pending = articles.exclude(lead_image_url="").filter(lead_image="").order_by("pk")
+    for article in pending.iterator(chunk_size=100):
+        try:
+            file = fetch_image(article.lead_image_url, timeout=timeout, allow_private=allow_private)
+        except FetchError as error:
+            result.failed.append(f"{article.slug}: {error}")
+            continue
+        article.lead_image = file
+        article.save(update_fields=["lead_image", "lead_image_renditions", "updated_at"])
+        result.fetched += 1
+    return result

@@ -1,12 +1,17 @@
-"""Fetching external images (operators only), against a server on this machine."""
+"""Fetching external images (operators only), against a server on this machine.
 
+Nothing here reaches the internet: the image server runs in the test on 127.0.0.1."""
+
+import io
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.core.files.storage import FileSystemStorage
+from django.core.management import CommandError, call_command
 from image_factory import image_bytes
 
-from articles.images import FetchError, fetch_image
+from articles.images import FetchError, FetchResult, fetch_image
 
 PAGES = {
     "/photo.jpg": (200, image_bytes("JPEG", size=(300, 200))),
@@ -83,3 +88,78 @@ def test_refuses_this_machine_and_private_networks_by_default(server):
 def test_refuses_other_schemes(url):
     with pytest.raises(FetchError, match="only http and https"):
         fetch_image(url)
+
+
+@pytest.fixture
+def recorded(make_article, server):
+    """Imported articles whose images are only recorded by URL."""
+
+    def make(path, **fields):
+        return make_article(lead_image_url=f"{server}{path}", lead_image_alt="A photo", **fields)
+
+    return make
+
+
+@pytest.mark.django_db
+def test_fetch_command_stores_images_with_renditions_and_is_idempotent(
+    recorded, count_saves, settings
+):
+    settings.SITE_URL = "https://news.example"
+    good = recorded("/photo.jpg")
+    bad = recorded("/notes.jpg")
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="1 lead image"):
+        call_command("fetch_lead_images", "--allow-private-addresses", stdout=out, stderr=err)
+    assert "1 fetched, 1 failed" in out.getvalue()
+    assert f"{bad.slug}: " in err.getvalue() and "not an image we can read" in err.getvalue()
+    good.refresh_from_db()
+    assert good.lead_image.name.startswith("lead-images/")
+    assert good.lead_picture.width == 300  # renditions made from the fetched file
+    assert good.social_image.url.startswith("https://news.example/media/")  # ours now
+    saves = len(count_saves)
+
+    bad.lead_image_url = ""
+    bad.save()
+    call_command("fetch_lead_images", "--allow-private-addresses", stdout=io.StringIO())
+    assert len(count_saves) == saves  # nothing fetched or stored twice
+
+
+@pytest.mark.django_db
+def test_fetch_command_refuses_private_addresses_by_default(recorded):
+    article = recorded("/photo.jpg")
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("fetch_lead_images", stdout=io.StringIO(), stderr=err)
+    assert "not a public address" in err.getvalue()
+    article.refresh_from_db()
+    assert not article.lead_image
+
+
+@pytest.mark.django_db
+def test_import_fetches_only_when_asked(tmp_path, monkeypatch):
+    asked = []
+    monkeypatch.setattr(
+        "articles.management.commands.import_articles.fetch_missing",
+        lambda articles: asked.append(articles) or FetchResult(),
+    )
+    path = tmp_path / "one.jsonl"
+    path.write_text('{"headline": "One", "body": "<p>Body.</p>"}\n')
+    call_command("import_articles", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    assert asked == []
+    call_command(
+        "import_articles", str(path), "--fetch-images", stdout=io.StringIO(), stderr=io.StringIO()
+    )
+    assert len(asked) == 1
+
+
+@pytest.fixture
+def count_saves(monkeypatch):
+    calls = []
+    real = FileSystemStorage.save
+
+    def counting(self, name, content, max_length=None):
+        calls.append(name)
+        return real(self, name, content, max_length=max_length)
+
+    monkeypatch.setattr(FileSystemStorage, "save", counting)
+    return calls

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from articles.images import fetch_missing
 from articles.importers import FORMATS, guess_format
 from articles.importers.base import (
     DEFAULT_BATCH_SIZE,
@@ -23,6 +24,7 @@ from articles.importers.base import (
     save_articles,
 )
 from articles.importers.progress import Progress
+from articles.management.commands.fetch_lead_images import report as fetch_report
 from articles.models import Article
 
 
@@ -56,13 +58,24 @@ class Command(BaseCommand):
             help="Status for new articles whose source gives none (default: draft).",
         )
         parser.add_argument(
+            "--fetch-images",
+            action="store_true",
+            help=(
+                "After importing, download lead images recorded by URL (public http(s) "
+                "servers only, a timeout, the upload checks). Off by default: imports "
+                "record images by URL and never download."
+            ),
+        )
+        parser.add_argument(
             "--batch-size",
             type=int,
             default=DEFAULT_BATCH_SIZE,
             help=f"Records per transaction (default {DEFAULT_BATCH_SIZE}).",
         )
 
-    def handle(self, *args, paths, format, dry_run, rejects, status, batch_size, **options):
+    def handle(
+        self, *args, paths, format, dry_run, rejects, status, batch_size, fetch_images, **options
+    ):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         files = [self.open_checked(Path(path), format) for path in paths]
@@ -91,6 +104,9 @@ class Command(BaseCommand):
             if rejects_file:
                 rejects_file.close()
         self.stdout.write(self.style.SUCCESS(self.summary(result, dry_run)))
+        if fetch_images and not dry_run:
+            # Outside the import's transactions: slow image servers hold no lock.
+            fetch_report(self, fetch_missing(Article.objects.all()))
         if result.rejected:
             where = f"; see {rejects}" if rejects else "; --rejects FILE lists them"
             raise CommandError(f"{result.rejected} record(s) rejected{where}.")
