@@ -12,6 +12,10 @@ class ArticlesConfig(AppConfig):
 
         caching.connect_signals()
 
+        from articles import search
+
+        search.connect_signals()
+
 
 def _setup_roles(**kwargs):
     # After migrate (and after test-database flushes) the roles always exist.

@@ -72,12 +72,16 @@ class Tag(TracksStoredValues, models.Model):
         """Move this tag's articles to `target`, delete this tag, keep its URLs working."""
         if target.pk == self.pk:
             raise ValueError("A tag cannot be merged into itself.")
+        from articles.search import refresh_search_index
+
         through = Article.tags.through
+        articles = list(through.objects.filter(tag=self).values_list("article_id", flat=True))
         already = through.objects.filter(tag=target).values("article_id")
         through.objects.filter(tag=self).exclude(article_id__in=already).update(tag=target)
         TagRedirect.objects.filter(tag=self).update(tag=target)
         TagRedirect.objects.update_or_create(old_slug=self.slug, defaults={"tag": target})
         self.delete()
+        refresh_search_index(articles)  # the update() above sends no m2m signals
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -157,6 +161,11 @@ class Article(TracksStoredValues, models.Model):
     body = models.TextField(blank=True, help_text="HTML; sanitized when saved.")
     body_text = models.TextField(blank=True, editable=False, help_text="Plain text of the body.")
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    tag_names = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The tags' names, for search; kept by articles.search.refresh_search_index().",
+    )
     byline = models.CharField(max_length=200, blank=True)
     source_name = models.CharField(max_length=200, blank=True)
     source_url = models.URLField(max_length=500, blank=True)

@@ -132,7 +132,8 @@ def news_sitemap(request):
 def robots_txt(request):
     lines = [
         "User-agent: *",
-        "Allow: /",
+        # Result pages are endless and thin; the articles they list are in the sitemap.
+        f"Disallow: {reverse('articles:search')}",
         "",
         f"Sitemap: {absolute(reverse('sitemap'))}",
         f"Sitemap: {absolute(reverse('sitemap_news'))}",

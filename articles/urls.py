@@ -9,6 +9,7 @@ urlpatterns = [
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
     path("feed.json", feeds.json_feed, name="feed_json"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag"),
     path("tags/<str:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
     path("tags/<str:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag_feed_atom"),

@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article, ArticleRedirect, Tag, TagRedirect
+from articles.search import MAX_QUERY_LENGTH, ParsedQuery, search_articles, snippet
 
 
 class PublishedArticlesMixin:
@@ -79,3 +80,22 @@ class ArticleDetailView(DetailView):
             response["Cache-Control"] = "private, no-store"
             response["X-Robots-Tag"] = "noindex"
         return response
+
+
+class SearchView(PublishedArticlesMixin, ListView):
+    """/search/?q=: published articles matching the query (see articles.search)."""
+
+    template_name = "articles/search.html"
+
+    def get(self, request, *args, **kwargs):
+        self.query = ParsedQuery.parse(request.GET.get("q", ""))
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return search_articles(self.query).prefetch_related("tags")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(query=self.query, max_length=MAX_QUERY_LENGTH, **kwargs)
+        for article in context["article_list"]:
+            article.snippet = snippet(article, self.query)
+        return context

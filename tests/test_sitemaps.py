@@ -160,6 +160,7 @@ def test_robots_txt_names_the_sitemaps(client, db):
     assert response["Content-Type"].startswith("text/plain")
     lines = response.content.decode().splitlines()
     assert "User-agent: *" in lines
+    assert "Disallow: /search/" in lines
     assert f"Sitemap: {SITE}/sitemap.xml" in lines
     assert f"Sitemap: {SITE}/sitemap-news.xml" in lines
 

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from articles.caching import bump_generation
 from articles.content import prepare
 from articles.models import Article, Tag
+from articles.search import refresh_search_index, tag_names_text
 
 SEED = 2026
 POOL_SIZE = 5000
@@ -203,11 +204,16 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def save_batch(self, batch, tags, rng):
+        chosen = [rng.sample(tags, rng.randint(1, 3)) for _ in batch]
+        for article, article_tags in zip(batch, chosen, strict=True):
+            # Set before the insert, so PostgreSQL indexes each text for search once.
+            article.tag_names = tag_names_text(tag.name for tag in article_tags)
         Article.objects.bulk_create(batch)
         Through = Article.tags.through
         links = [
             Through(article_id=article.pk, tag_id=tag.pk)
-            for article in batch
-            for tag in rng.sample(tags, rng.randint(1, 3))
+            for article, article_tags in zip(batch, chosen, strict=True)
+            for tag in article_tags
         ]
         Through.objects.bulk_create(links)
+        refresh_search_index([article.pk for article in batch])
