@@ -5,6 +5,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.importers.base import ImportedArticle, save_articles
 from articles.models import Article, Tag
 from articles.search import MAX_QUERY_LENGTH, ParsedQuery, refresh_search_index, render_marks
 
@@ -272,6 +273,22 @@ def test_refresh_search_index_after_bulk_tag_links(client, make_article, make_ta
     assert refresh_search_index([article.pk]) == 1
     assert found(client, "archaeology") == [article]
     assert refresh_search_index() == 0
+
+
+def test_imported_tags_reach_search(client):
+    def item(tags):
+        return ImportedArticle(
+            record=1, import_ref="t:1", headline="Imported", body="<p>Text.</p>", tags=tags,
+            status=Article.Status.PUBLISHED, published_at=timezone.now() - timedelta(hours=1),
+        )  # fmt: skip
+
+    save_articles([item(["Archaeology"])])
+    [article] = Article.objects.all()
+    assert article.tag_names == "Archaeology"
+    assert found(client, "archaeology") == [article]
+    save_articles([item(["Botany"])])
+    assert found(client, "archaeology") == []
+    assert found(client, "botany") == [article]
 
 
 def test_body_edits_reach_search(client, make_article):

@@ -34,6 +34,7 @@ from django.utils.text import slugify
 from articles.caching import bump_generation
 from articles.content import base_slug, prepare
 from articles.models import SUMMARY_MAX_LENGTH, Article, Tag
+from articles.search import refresh_search_index, tag_names_text
 
 DEFAULT_BATCH_SIZE = 500
 HEAD_SIZE = 64 * 1024  # bytes read to guess a format and check its encoding
@@ -273,6 +274,7 @@ class _BatchSaver:
         self.result = result
         self.zone = timezone.get_current_timezone()
         self.now = timezone.now()
+        self.tag_names: dict[int, str] = {}
 
     def save(self, items: list[ImportedArticle]) -> None:
         counts = ImportResult()
@@ -335,6 +337,7 @@ class _BatchSaver:
         found = Tag.objects.filter(
             Q(name__in=names.values()) | Q(slug__in=slugs.values())
         ).values_list("pk", "name", "slug")
+        self.tag_names = {pk: name for pk, name, _ in found}  # for Article.tag_names
         by_name = {tag_key(name): pk for pk, name, _ in found}
         by_slug = {slug: pk for pk, _, slug in found}
         ids: dict[str, int] = {}
@@ -347,6 +350,7 @@ class _BatchSaver:
                 new_tags.setdefault(slugs[key], Tag(name=name, slug=slugs[key]))
         if new_tags:
             Tag.objects.bulk_create(new_tags.values())
+            self.tag_names.update((tag.pk, tag.name) for tag in new_tags.values())
             for key in names.keys() - ids.keys():
                 ids[key] = new_tags[slugs[key]].pk
         return ids
@@ -417,6 +421,9 @@ class _BatchSaver:
         Through = Article.tags.through
         links = []
         if to_create:
+            for article, tag_ids in to_create:
+                # Set before the insert, so PostgreSQL indexes each text for search once.
+                article.tag_names = tag_names_text(self.tag_names[i] for i in tag_ids)
             Article.objects.bulk_create([article for article, _ in to_create])
             links += [
                 Through(article_id=article.pk, tag_id=tag_id)
@@ -438,6 +445,8 @@ class _BatchSaver:
                 ]
         if links:
             Through.objects.bulk_create(links)
+        if to_update:
+            refresh_search_index([article.pk for article, ids in to_update if ids is not None])
         if to_create or to_update:
             bump_generation()  # bulk writes send no signals; cached pages must go
 
