@@ -1,5 +1,6 @@
-"""Readers get a clear 503 page, not a 500 or a traceback, while the database is away.
+"""Middleware that keeps hostile input and database outages from becoming 500s.
 
+Readers get a clear 503 page, not a 500 or a traceback, while the database is away.
 Django drops a broken connection at the end of the request and, with
 CONN_HEALTH_CHECKS on, checks a reused one before the next, so the site serves
 normally again as soon as the database is back: nothing needs restarting.
@@ -7,6 +8,7 @@ normally again as soon as the database is back: nothing needs restarting.
 
 import logging
 
+from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
@@ -37,3 +39,22 @@ class DatabaseUnavailableMiddleware:
             logger.error("Database unavailable: %s", exception, exc_info=exception)
             return database_unavailable_response()
         return None
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte in the path or query is a bad request, refused before any query.
+
+    No real address contains one, and PostgreSQL cannot hold NUL in text: a slug or
+    search term carrying one would otherwise fail inside the database as a 500.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            raise BadRequest("NUL byte in the request address")
+        return self.get_response(request)

@@ -4,7 +4,8 @@ import sys
 
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.defaults import server_error as default_server_error
@@ -38,6 +39,12 @@ def healthz(request):
     state = {"database": database_ok(), "cache": cache_ok()}
     body = {name: "ok" if ok else "unavailable" for name, ok in state.items()}
     return JsonResponse(body, status=200 if all(state.values()) else 503)
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name no icon, such as the admin's."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 def server_error(request):

@@ -87,3 +87,9 @@ def test_healthz_is_503_when_the_cache_is_away(client):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"database": "ok", "cache": "unavailable"}
+
+
+def test_favicon_ico_leads_to_the_site_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")
