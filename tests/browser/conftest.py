@@ -93,6 +93,12 @@ def vnu_command():
     return [java, "-jar", str(VNU_JAR)]
 
 
+@pytest.fixture(params=["light", "dark"])
+def scheme(request):
+    """Both colour schemes of static/css/site.css (and of the admin)."""
+    return request.param
+
+
 class ConsoleErrors(list):
     """Console errors and uncaught exceptions seen by one page."""
 

@@ -7,27 +7,12 @@ run under the site's Content-Security-Policy, which is the page's own business.
 
 import pytest
 
-from .pages import make_stories
+from .pages import axe_violations, make_stories
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # Backgrounds of the two schemes in static/css/site.css, to prove the scheme applied.
 BACKGROUNDS = {"light": "rgb(255, 255, 255)", "dark": "rgb(18, 18, 18)"}
-
-
-def axe_violations(page, axe_script) -> list[str]:
-    page.add_script_tag(path=str(axe_script))
-    violations = page.evaluate("async () => (await axe.run(document)).violations")
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at "
-        + ", ".join(" ".join(node["target"]) for node in v["nodes"])
-        for v in violations
-    ]
-
-
-@pytest.fixture(params=["light", "dark"])
-def scheme(request):
-    return request.param
 
 
 @pytest.fixture
