@@ -26,7 +26,13 @@ def test_reader_pages_have_no_axe_violations(
 ):
     oldest, middle, newest = make_stories(make_article)
     page = scheme_page
-    for url in ["/", middle.get_absolute_url(), "/tags/local/", "/no-such-page/"]:
+    for url in [
+        "/",
+        middle.get_absolute_url(),
+        "/tags/local/",
+        "/search/?q=library",
+        "/no-such-page/",
+    ]:
         response = page.goto(url)
         assert response.status == (404 if url == "/no-such-page/" else 200)
         assert (

@@ -50,6 +50,8 @@ def test_reader_pages_and_stylesheet_are_valid(client, make_article, vnu_command
         "article": middle.get_absolute_url(),
         "article-oldest": oldest.get_absolute_url(),
         "tag": "/tags/transport/",
+        "search": "/search/?q=library",
+        "search-empty": "/search/",
         "not-found": "/no-such-page/",
     }
     for _ in range(20):  # a second front page, to check the pagination markup too

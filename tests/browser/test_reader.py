@@ -107,6 +107,17 @@ def test_tag_link_leads_to_the_tag_page(page, stories):
     assert card_headlines(page) == [newest.headline, oldest.headline]
 
 
+def test_search_from_the_header_finds_the_story(page, stories):
+    oldest, middle, newest = stories
+    page.goto(newest.get_absolute_url())
+    page.get_by_role("searchbox", name="Search").fill("library")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=library")
+    assert card_headlines(page) == [middle.headline]
+    page.get_by_role("link", name=middle.headline).click()
+    assert page.locator("h1").inner_text() == middle.headline
+
+
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_screenshots_of_front_and_article_pages(new_page, stories, viewport):
     """Written on every run for people to look at; CI keeps the folder."""
