@@ -186,10 +186,3 @@ def test_article_page_query_count_is_fixed(client, make_article, django_assert_n
     # article, its tags, previous, next
     with django_assert_num_queries(4):
         assert client.get(articles[rows // 2].get_absolute_url()).status_code == 200
-
-
-def test_favicon_ico_redirects_to_the_site_icon(client):
-    """The admin's pages name no icon, so browsers ask for /favicon.ico."""
-    response = client.get("/favicon.ico")
-    assert response.status_code == 302
-    assert response["Location"] == "/static/favicon.svg"
