@@ -147,6 +147,20 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class TagFilter(admin.SimpleListFilter):
+    """By tag, without the DISTINCT the admin adds to a many-to-many filter: one tag
+    joins each article at most once, and DISTINCT over 100,000 wide rows is slow."""
+
+    title = "tag"
+    parameter_name = "tag"
+
+    def lookups(self, request, model_admin):
+        return Tag.objects.values_list("slug", "name")
+
+    def queryset(self, request, queryset):
+        return queryset.filter(tags__slug=self.value()) if self.value() else queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(SummaryAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
@@ -154,7 +168,7 @@ class ArticleAdmin(SummaryAdminMixin, admin.ModelAdmin):
         "headline", "state", "published_at", "tag_names", "byline", "author",
         "lead_image_thumbnail",
     ]  # fmt: skip
-    list_filter = [StatusFilter, "tags", "published_at"]
+    list_filter = [StatusFilter, TagFilter, "published_at"]
     list_select_related = ["author"]
     search_fields = ["headline", "standfirst", "body_text"]
     date_hierarchy = "published_at"
