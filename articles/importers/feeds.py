@@ -13,7 +13,8 @@ Mapping per entry:
 - `body`: the full content (`content:encoded`, Atom `content`), else the
   description/summary; `summary`: the description as text when there is also
   content and it fits in a summary (else one is generated).
-- `byline`: the author; `source_name`: the feed's title; `source_url`: the link.
+- `byline`: the author (a list longer than the field is cut at a word, with "…");
+  `source_name`: the feed's title; `source_url`: the link.
 - `tags`: the entry's categories. `published_at`: published, else updated (feedparser
   normalises both to UTC); no date → the import time; a date it cannot read → rejected.
 - lead image: Media RSS or an image enclosure, by URL (see lead_images.py).
@@ -41,6 +42,7 @@ from articles.sanitize import clean_html, html_to_text
 
 REF_MAX_LENGTH = Article._meta.get_field("import_ref").max_length
 URL_MAX_LENGTH = Article._meta.get_field("source_url").max_length
+BYLINE_MAX_LENGTH = Article._meta.get_field("byline").max_length
 _validate_url = URLValidator()
 _PARAGRAPHS = re.compile(r"\n\s*\n")
 
@@ -119,7 +121,7 @@ def from_entry(
         headline=headline,
         body=body,
         summary=summary,
-        byline=plain_text(entry.get("author", "")),
+        byline=shorten(plain_text(entry.get("author", "")), BYLINE_MAX_LENGTH),
         source_name=source_name,
         source_url=link if is_url(link) else "",
         tags=tags,
@@ -163,6 +165,13 @@ def plain_text(value: str) -> str:
     if "<" in value or "&" in value:
         value = html_to_text(clean_html(value))
     return " ".join(value.split())
+
+
+def shorten(value: str, limit: int) -> str:
+    """Feeds list every author of a paper; keep what fits, at a word, marked with an ellipsis."""
+    if len(value) <= limit:
+        return value
+    return value[: limit - 1].rsplit(" ", 1)[0].rstrip(",;") + "…"
 
 
 def is_url(value: str) -> bool:

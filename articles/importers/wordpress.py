@@ -8,12 +8,13 @@ Mapping, posts only (`wp:post_type` = post); pages, attachments, menu items and
 other types are skipped and counted, as are trashed and auto-draft posts:
 - `import_ref`: `wxr:<site>:<wp:post_id>`, the site being `wp:base_blog_url` (else
   `wp:base_site_url`, else the channel link) without its scheme or trailing slash,
-  so the same post in two exports of one site is one article.
+  so the same post in two exports of one site is one article. A post without an
+  id (hand-made exports) uses `wxr:<site>:guid:<guid>`; with neither it is rejected.
 - `headline`: `title` as plain text; `body`: `content:encoded` (blank-line
   paragraphs become `<p>`, as WordPress shows them); `summary`: `excerpt:encoded`
   as text when it fits; `byline`: the author's display name for `dc:creator`;
   `slug`: `wp:post_name` when it is a valid slug; `tags`: every `category`
-  element whose domain is `category` or `post_tag`.
+  element whose domain is `category` or `post_tag` (or missing, as in old exports).
 - status: publish → published, future → published (scheduled), draft, pending,
   private → draft; any post with a password → draft (never public).
 - lead image: the attachment named by `_thumbnail_id`, by URL (see lead_images.py).
@@ -192,7 +193,8 @@ def from_item(number: int, item: Element, channel: dict) -> ImportedArticle | Re
         key = name(child.tag)
         text = child.text or ""
         if key == ("", "category"):
-            if child.get("domain") in ("category", "post_tag") and text.strip():
+            # Very old exports give categories without a domain attribute.
+            if child.get("domain") in (None, "category", "post_tag") and text.strip():
                 if text.strip().casefold() not in {t.casefold() for t in tags}:
                     tags.append(text.strip())
         else:
@@ -209,8 +211,13 @@ def from_item(number: int, item: Element, channel: dict) -> ImportedArticle | Re
     def reject(field: str, reason: str) -> Rejection:
         return Rejection(number, field, reason, raw=raw)
 
-    if not post_id:
-        return reject("import_ref", "post has no wp:post_id")
+    guid = fields.get(("", "guid"), "").strip()
+    if post_id:
+        import_ref = f"wxr:{site_of(channel)}:{post_id}"
+    elif guid:  # hand-made exports (theme previews) lack post ids but keep guids
+        import_ref = f"wxr:{site_of(channel)}:guid:{guid}"
+    else:
+        return reject("import_ref", "post has neither wp:post_id nor guid")
     headline = plain_text(fields.get(("", "title"), ""))
     if not headline:
         return reject("headline", "post has no title")
@@ -225,7 +232,7 @@ def from_item(number: int, item: Element, channel: dict) -> ImportedArticle | Re
     creator = fields.get(("dc", "creator"), "").strip()
     return ImportedArticle(
         record=number,
-        import_ref=f"wxr:{site_of(channel)}:{post_id}",
+        import_ref=import_ref,
         headline=headline,
         body=autop(fields.get(("content", "encoded"), "")),
         summary=excerpt if len(excerpt) <= SUMMARY_MAX_LENGTH else "",
