@@ -26,7 +26,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_unicode_slug
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -424,12 +424,8 @@ class _BatchSaver:
             for article, tag_ids in to_create:
                 # Set before the insert, so PostgreSQL indexes each text for search once.
                 article.tag_names = tag_names_text(self.tag_names[i] for i in tag_ids)
-            Article.objects.bulk_create([article for article, _ in to_create])
-            links += [
-                Through(article_id=article.pk, tag_id=tag_id)
-                for article, tag_ids in to_create
-                for tag_id in tag_ids
-            ]
+            insert_articles([article for article, _ in to_create], self.now)
+            links += [(article.pk, tag_id) for article, tag_ids in to_create for tag_id in tag_ids]
         if to_update:
             articles = [article for article, _ in to_update]
             for article in articles:
@@ -439,12 +435,10 @@ class _BatchSaver:
             if retagged:
                 Through.objects.filter(article_id__in=[a.pk for a, _ in retagged]).delete()
                 links += [
-                    Through(article_id=article.pk, tag_id=tag_id)
-                    for article, tag_ids in retagged
-                    for tag_id in tag_ids
+                    (article.pk, tag_id) for article, tag_ids in retagged for tag_id in tag_ids
                 ]
         if links:
-            Through.objects.bulk_create(links)
+            insert_tag_links(links)
         if to_update:
             refresh_search_index([article.pk for article, ids in to_update if ids is not None])
         if to_create or to_update:
@@ -464,6 +458,53 @@ def set_lead_image(article: Article, image: LeadImage | None, current: Article |
         return
     for part, value in zip(IMAGE_PARTS, values, strict=True):
         setattr(article, f"lead_image_{part}", value)
+
+
+def insert_articles(articles: list[Article], now) -> None:
+    """Insert new, prepared articles, setting their pks.
+
+    On PostgreSQL this is one COPY after reserving the ids from the table's
+    sequence: several times cheaper than bulk_create's INSERT, whose parameter
+    handling dominated the import profile. Elsewhere, bulk_create.
+    """
+    for article in articles:
+        article.created_at = article.updated_at = now
+    if connection.vendor != "postgresql":
+        Article.objects.bulk_create(articles)
+        return
+    table = Article._meta.db_table
+    fields = [f for f in Article._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join([quote(Article._meta.pk.column), *(quote(f.column) for f in fields)])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [table, Article._meta.pk.column, len(articles)],
+        )
+        for article, (pk,) in zip(articles, cursor.fetchall(), strict=True):
+            article.pk = pk
+        with cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
+            for article in articles:
+                copy.write_row(
+                    [article.pk]
+                    + [f.get_db_prep_save(f.pre_save(article, True), connection) for f in fields]
+                )
+
+
+def insert_tag_links(links: list[tuple[int, int]]) -> None:
+    """Insert (article_id, tag_id) rows of the tags relation: COPY on PostgreSQL."""
+    Through = Article.tags.through
+    if connection.vendor != "postgresql":
+        Through.objects.bulk_create([Through(article_id=a, tag_id=t) for a, t in links])
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        with cursor.copy(
+            f"COPY {quote(Through._meta.db_table)} ({quote('article_id')}, {quote('tag_id')}) "
+            "FROM STDIN"
+        ) as copy:
+            for row in links:
+                copy.write_row(row)
 
 
 def is_native(ref: str) -> bool:
