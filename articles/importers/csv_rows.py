@@ -13,7 +13,6 @@ rows from 1; `line` is the file line the row starts on.
 
 import codecs
 import csv
-import io
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -53,8 +52,7 @@ def check_header(header: list[str]) -> None:
 
 def parse(fp: BinaryIO) -> Iterator[ImportedArticle | Rejection]:
     csv.field_size_limit(FIELD_SIZE_LIMIT)
-    text = io.TextIOWrapper(fp, encoding="utf-8-sig", newline="")
-    reader = csv.reader(text)
+    reader = csv.reader(decoded_lines(fp))
     try:
         header = next(reader, None)
         if header is None:
@@ -75,9 +73,16 @@ def parse(fp: BinaryIO) -> Iterator[ImportedArticle | Rejection]:
             if "tags" in data:
                 data["tags"] = [t.strip() for t in data["tags"].split(TAG_SEPARATOR) if t.strip()]
             yield from_fields(number, data, line=line)
-    except UnicodeDecodeError as error:
-        raise FormatError(f"not UTF-8 near line {reader.line_num + 1}: {error.reason}") from None
     except csv.Error as error:
         raise FormatError(f"line {reader.line_num}: {error}") from None
-    finally:
-        text.detach()  # leave the caller's file open
+
+
+def decoded_lines(fp: BinaryIO) -> Iterator[str]:
+    """The file's lines as text, decoded one by one so a bad byte is found at its line."""
+    for number, line in enumerate(fp, 1):
+        if number == 1:
+            line = line.removeprefix(codecs.BOM_UTF8)
+        try:
+            yield line.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise FormatError(f"not UTF-8 at line {number}: {error.reason}") from None

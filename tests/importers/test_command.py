@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.core.management.base import OutputWrapper
 
 from articles.models import Article, Tag
 
@@ -150,3 +151,71 @@ def test_export_writes_every_status_to_stdout(make_article):
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
     assert {r["headline"]: r["status"] for r in rows} == {"Live": "published", "Hidden": "draft"}
     assert set(rows[0]) >= {"import_ref", "slug", "tags", "published_at", "summary_generated"}
+
+
+def test_wxr_import_counts_skipped_items_and_reads_local_dates_in_site_zone(settings):
+    settings.TIME_ZONE = "Europe/Paris"
+    out = run_with_rejects(DATA / "export.wxr.xml")
+    assert "5 created, 0 updated, 0 unchanged, 2 rejected" in out
+    assert "skipped (not posts): 1 attachment, 1 page, 1 trash post" in out
+    assert "1 date(s) without a time zone read as Europe/Paris" in out
+    public = set(Article.objects.published().values_list("import_ref", flat=True))
+    assert public == {
+        "wxr:marsh.example.com/news:101"
+    }  # drafts, private, protected, scheduled hidden
+    scheduled = Article.objects.get(import_ref="wxr:marsh.example.com/news:104")
+    assert scheduled.is_scheduled()
+    zero_date = Article.objects.get(import_ref="wxr:marsh.example.com/news:102")
+    assert zero_date.published_at.isoformat() == "2025-07-01T07:00:00+00:00"  # 09:00 in Paris
+    assert "0 created, 0 updated, 5 unchanged" in run_with_rejects(DATA / "export.wxr.xml")
+
+
+def test_feed_import_then_rerun_changes_nothing():
+    out = run_with_rejects(DATA / "feed_rss2.xml", "--status", "published")
+    # the repeated guid is the later record rejected, as for any format
+    assert "2 created, 0 updated, 0 unchanged, 3 rejected" in out
+    bridge = Article.objects.get(import_ref="courier-1001")
+    assert bridge.status == "published" and "onclick" not in bridge.body
+    assert "2 unchanged" in run_with_rejects(DATA / "feed_rss2.xml")
+
+
+def test_error_mid_stream_says_how_much_was_committed(tmp_path):
+    path = tmp_path / "broken.csv"
+    # Past the first 64 KB, which is checked before anything is written.
+    rows = "".join(f"r:{n},Story number {n},<p>A body of some length.</p>\n" for n in range(2000))
+    path.write_bytes(b"import_ref,headline,body\n" + rows.encode() + b"r:x,Caf\xe9,<p>x</p>\n")
+    with pytest.raises(CommandError) as error:
+        run(path, "--batch-size", "500")
+    # the records before the bad line that did not fill a batch are not written:
+    # the import stops at its last committed batch, and says so
+    assert "broken.csv: not UTF-8 at line 2002" in str(error.value)
+    assert "4 batches (2000 articles written) were committed before it" in str(error.value)
+    assert Article.objects.count() == 2000
+
+
+def test_progress_lines_when_not_a_terminal(tmp_path):
+    from articles.importers.progress import Progress
+
+    err = StringIO()
+    progress = Progress(OutputWrapper(err), "big.jsonl", total_bytes=1000)
+    progress.update(10, 100)  # too soon after the start: nothing printed
+    progress.last -= 60
+    progress.update(500, 500)
+    assert err.getvalue().startswith("big.jsonl: 500 records, 50% of the file, ")
+    assert "left" in err.getvalue()
+
+
+def test_progress_bar_on_a_terminal():
+    from articles.importers.progress import Progress
+
+    class Terminal(StringIO):
+        def isatty(self):
+            return True
+
+    err = Terminal()
+    progress = Progress(OutputWrapper(err), "big.jsonl", total_bytes=1000)
+    progress.update(250, 250, final=True)
+    assert err.getvalue().startswith(
+        "\rbig.jsonl [#######-----------------------]  25% 250 records"
+    )
+    assert "ETA" in err.getvalue() and err.getvalue().endswith("\n")

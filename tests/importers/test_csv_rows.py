@@ -44,5 +44,5 @@ def test_byte_order_mark_and_extra_cells(tmp_path):
 def test_undecodable_bytes_mid_file_are_a_format_error(tmp_path):
     path = tmp_path / "latin1.csv"
     path.write_bytes(b"headline,body\nA,b\n" + "Caf\u00e9,x\n".encode("latin-1"))
-    with path.open("rb") as fp, pytest.raises(FormatError, match="not UTF-8"):
+    with path.open("rb") as fp, pytest.raises(FormatError, match="not UTF-8 at line 3"):
         list(csv_rows.parse(fp))

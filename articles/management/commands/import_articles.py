@@ -80,9 +80,14 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be at least 1.")
         files = [self.open_checked(Path(path), format) for path in paths]
         result = ImportResult()
-        rejects_file = open(rejects, "w", encoding="utf-8") if rejects else None  # noqa: SIM115
+        current = None
+        try:
+            rejects_file = open(rejects, "w", encoding="utf-8") if rejects else None  # noqa: SIM115
+        except OSError as error:
+            raise CommandError(f"{rejects}: cannot write: {error.strerror}") from None
         try:
             for path, fp, module in files:
+                current = path
                 with fp:
                     self.import_file(
                         path, fp, module, result, rejects_file, status, batch_size, dry_run
@@ -97,7 +102,7 @@ class Command(BaseCommand):
                     f"({result.created + result.updated} articles written) were committed before it"
                 )
             )
-            raise CommandError(f"{error} ({written}).") from None
+            raise CommandError(f"{current}: {error} ({written}).") from None
         finally:
             for _, fp, _ in files:
                 fp.close()
