@@ -31,8 +31,13 @@ def prepare(article) -> None:
     prepare_lead_image(article)
 
 
+# Addresses at the site's root (articles/urls.py): an article there would be hidden.
+RESERVED_SLUGS = frozenset({"feed", "search"})
+
+
 def base_slug(headline: str) -> str:
-    return slugify(headline, allow_unicode=True)[:200].strip("-") or "article"
+    slug = slugify(headline, allow_unicode=True)[:200].strip("-") or "article"
+    return f"{slug}-article" if slug in RESERVED_SLUGS else slug
 
 
 def unique_slug(article) -> str:

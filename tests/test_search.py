@@ -198,6 +198,13 @@ def test_results_paginate_and_keep_the_query(client, make_article):
     assert client.get(reverse("articles:search"), {"q": "flood", "page": 3}).status_code == 404
 
 
+@pytest.mark.parametrize("headline", ["Search", "Feed"])
+def test_articles_never_take_the_sites_own_addresses(client, make_article, headline):
+    article = make_article(headline=headline)
+    assert article.slug == f"{headline.lower()}-article"
+    assert client.get(article.get_absolute_url()).context["article"] == article
+
+
 def test_search_page_is_not_indexed(client, db):
     html = search(client, "flood").content.decode()
     assert '<meta name="robots" content="noindex, follow">' in html
