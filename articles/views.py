@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article, ArticleRedirect, Tag, TagRedirect
+from articles.pagination import BoundedPaginator
 from articles.search import MAX_QUERY_LENGTH, ParsedQuery, search_articles, snippet
 
 
@@ -10,6 +11,7 @@ class PublishedArticlesMixin:
     """The public list of articles: the one visibility gate, with tags prefetched."""
 
     paginate_by = 20
+    paginator_class = BoundedPaginator
 
     def get_queryset(self):
         return Article.objects.published().prefetch_related("tags")

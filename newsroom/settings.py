@@ -29,6 +29,20 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast when the database is unreachable: readers get the 503 page, not a hang.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    if env.bool("DATABASE_POOL", default=False):
+        # psycopg's pool inside each worker process instead of one persistent
+        # connection per thread; Django requires CONN_MAX_AGE=0 with it.
+        DATABASES["default"]["OPTIONS"]["pool"] = True
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+if replica_url := env("DATABASE_REPLICA_URL", default=""):
+    # Reads go to the replica, writes and transactions to default (newsroom/routers.py).
+    DATABASES["replica"] = {
+        **env.db_url_config(replica_url),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}

@@ -186,3 +186,17 @@ def test_article_page_query_count_is_fixed(client, make_article, django_assert_n
     # article, its tags, previous, next
     with django_assert_num_queries(4):
         assert client.get(articles[rows // 2].get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/", "/tags/politics/"])
+def test_list_pages_stop_at_a_bounded_depth(client, make_article, monkeypatch, url):
+    """Front and tag pages never count or skip more than MAX_PAGES pages of rows."""
+    from articles.pagination import BoundedPaginator
+
+    monkeypatch.setattr(BoundedPaginator, "max_pages", 2)
+    for _ in range(45):
+        make_article(tags=["politics"])
+    assert len(client.get(f"{url}?page=2").context["article_list"]) == 20
+    assert client.get(f"{url}?page=3").status_code == 404
+    assert client.get(f"{url}?page=last").context["page_obj"].number == 2
+    assert "Page 1 of 2" in client.get(url).content.decode()
