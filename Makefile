@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install migrate run test lint format ci clean browser-deps
+.PHONY: install migrate run test lint format ci clean browser-deps bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ format: install
 ci: lint test
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py collectstatic --noinput
+
+# Benchmark on scratch PostgreSQL databases (see bench/run.py; BENCH_QUICK=1 for a short run).
+bench: install
+	command -v wrk >/dev/null || apt-get install -y wrk
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules test-artifacts

@@ -209,3 +209,4 @@ LEAD_IMAGE_WIDTHS = [320, 640, 960, 1280]
 # content changes invalidate it at once anyway), and the max-age browsers and CDNs get.
 PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=600)
 PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=60)
+PAGE_CACHE_EXEMPT = ["/healthz"]  # path prefixes the page cache leaves alone (besides the admin)

@@ -1,0 +1,420 @@
+"""The benchmark behind `make bench`: pages, import and summaries, on this machine.
+
+For each data size (BENCH_SIZES, default 10,000 then 1,000,000 articles) it fills a
+scratch PostgreSQL database with `seed_demo`, serves the site with gunicorn
+(DEBUG=False) on 127.0.0.1 and drives it with wrk over many URLs of each page kind:
+once with the page cache off ("uncached") and once with it on ("cached"), each
+next to the floor (a trivial Django view, bench/urls.py) measured on the same
+server in the same run. Then a 64-connection load run over every kind, the import
+throughput of a JSON Lines file and the summarizer's throughput.
+
+Environment: BENCH_QUICK=1 (10,000 articles, short runs), BENCH_SIZES=10000,50000,
+BENCH_DURATION (seconds per measurement), BENCH_LOAD_DURATION, BENCH_WORKERS,
+BENCH_CONNECTIONS, BENCH_PORT, BENCH_IMPORT_COUNT, BENCH_DATABASE_URL (default
+postgres://newsroom:newsroom@127.0.0.1:5432/newsroom_bench; created if missing, and
+its articles replaced), BENCH_CACHE_URL (default Redis DB 0 under a fresh key
+prefix when Redis answers, else local memory).
+"""
+
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: the project's packages import from the root
+RESULTS = ROOT / "bench" / "results"
+PYTHON = sys.executable
+QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
+SIZES = [
+    int(s) for s in os.environ.get("BENCH_SIZES", "10000" if QUICK else "10000,1000000").split(",")
+]
+DURATION = int(os.environ.get("BENCH_DURATION", "4" if QUICK else "15"))
+LOAD_DURATION = int(os.environ.get("BENCH_LOAD_DURATION", "10" if QUICK else "60"))
+CORES = os.cpu_count() or 1
+WORKERS = int(os.environ.get("BENCH_WORKERS", 2 * CORES))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 2 * WORKERS))
+LOAD_CONNECTIONS = 64
+HOT_ARTICLES = 300
+PORT = int(os.environ.get("BENCH_PORT", "8071"))
+IMPORT_COUNT = int(os.environ.get("BENCH_IMPORT_COUNT", "20000" if QUICK else "100000"))
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://newsroom:newsroom@127.0.0.1:5432/newsroom_bench"
+)
+SEARCH_WORDS = ["harbour", "council", "flood", "library", "solar", "school", "rail", "budget"]
+KINDS = ["floor", "article", "front", "tag", "feed", "search"]
+LATENCY_KINDS = ["article", "front", "tag"]  # the 1M-vs-10k budget
+
+
+def say(line: str = "") -> None:
+    print(line, flush=True)
+
+
+# The machine and the services ----------------------------------------------------
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    kib = int(Path("/proc/meminfo").read_text().split()[1])
+    load = os.getloadavg()[0]
+    return (
+        f"{CORES} cores, {kib / 1024 / 1024:.0f} GiB RAM, {model}, {platform.system()},"
+        f" load average {load:.1f} at start"
+    )
+
+
+def cache_url() -> str:
+    if url := os.environ.get("BENCH_CACHE_URL"):
+        return url
+    try:
+        import redis
+
+        redis.Redis(socket_connect_timeout=1).ping()
+    except Exception:
+        return "locmemcache://bench"  # each gunicorn worker then has its own cache
+    return f"redis://127.0.0.1:6379/0?key_prefix=bench-{uuid.uuid4().hex[:8]}"
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def site_env(database_url: str, cache: str, page_cache: bool) -> dict:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DEBUG": "False",
+        "SECRET_KEY": "bench-" + "x" * 60,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "False",  # plain HTTP on 127.0.0.1
+        "DATABASE_URL": database_url,
+        "CACHE_URL": cache,
+        "PAGE_CACHE_TIMEOUT": "600" if page_cache else "0",
+        "LOG_LEVEL": "ERROR",
+    }
+
+
+def manage(env: dict, *args: str) -> str:
+    done = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if done.returncode:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def sql(url: str, statement: str, params=()) -> list:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        cursor = conn.execute(statement, params)
+        return cursor.fetchall() if cursor.description else []
+
+
+# Data ------------------------------------------------------------------------------
+
+
+def fill(env: dict, size: int) -> str:
+    """Bring the database to exactly `size` demo articles; say how long seeding took."""
+    count = sql(DATABASE_URL, "SELECT count(*) FROM articles_article")[0][0]
+    if count > size:
+        manage(env, "flush", "--noinput")
+        count = 0
+    if count == size:
+        return f"{size:,} articles already there (reused)"
+    started = time.perf_counter()
+    manage(env, "seed_demo", "--count", str(size - count))
+    elapsed = time.perf_counter() - started
+    sql(DATABASE_URL, "VACUUM ANALYZE")
+    added = size - count
+    return f"seed_demo wrote {added:,} articles in {elapsed:.0f} s ({added / elapsed:,.0f}/s)"
+
+
+def url_lists(server_env: dict, size: int) -> dict[str, list[str]]:
+    """Many URLs of each kind that exist in this database."""
+    rng = random.Random(size)
+    top = sql(DATABASE_URL, "SELECT max(id) FROM articles_article")[0][0]
+    ids = rng.sample(range(1, top + 1), min(top, 3000))
+    slugs = [
+        row[0]
+        for row in sql(
+            DATABASE_URL,
+            "SELECT slug FROM articles_article WHERE id = ANY(%s) AND status = 'published'"
+            " AND published_at <= now()",
+            [ids],
+        )
+    ]
+    tags = [row[0] for row in sql(DATABASE_URL, "SELECT slug FROM articles_tag")]
+    pages = [1, 2, 3, 5, 10, 25, 50]
+    lists = {
+        "floor": ["/bench/floor/"],
+        "article": [f"/{slug}/" for slug in slugs],
+        "front": ["/"] + [f"/?page={n}" for n in pages[1:]],
+        "tag": [f"/tags/{t}/" + (f"?page={n}" if n > 1 else "") for t in tags for n in pages],
+        "feed": ["/feed/", "/feed/atom/", "/feed.json"]
+        + [f"/tags/{t}/{f}" for t in tags for f in ("feed/", "feed/atom/", "feed.json")],
+        "search": [f"/search/?q={w}" for w in SEARCH_WORDS]
+        + [f"/search/?q={a}+{b}" for a in SEARCH_WORDS[:4] for b in SEARCH_WORDS[4:]],
+    }
+    # Only addresses that answer 200 here: deep pages exist only with enough
+    # articles, and search may not exist yet.
+    with server(server_env) as port:
+        for kind, urls in list(lists.items()):
+            if kind != "article":
+                lists[kind] = [url for url in urls if fetch_status(port, url) == 200]
+            if not lists[kind]:
+                say(f"  ({kind}: {urls[0]} answers {fetch_status(port, urls[0])}; not measured)")
+                del lists[kind]
+    return lists
+
+
+def fetch_status(port: int, path: str) -> int:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return 0
+
+
+# Serving and load --------------------------------------------------------------------
+
+
+@contextmanager
+def server(env: dict):
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    log = (RESULTS / "gunicorn.log").open("a")
+    process = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "newsroom.wsgi:application", "--bind", f"127.0.0.1:{PORT}"]
+        + ["--workers", str(WORKERS), "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while fetch_status(PORT, "/bench/floor/") != 200:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("gunicorn did not start")
+            time.sleep(0.3)
+        yield PORT
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+        log.close()
+
+
+def wrk(port: int, urls: list[str], seconds: int, connections: int) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
+        listing.write("\n".join(urls) + "\n")
+    command = ["wrk", "-t", str(min(2, connections)), "-c", str(connections)]
+    command += ["-d", f"{seconds}s", "--timeout", "10s", "-s", str(ROOT / "bench/rotate.lua")]
+    command += [f"http://127.0.0.1:{port}", "--", listing.name]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    os.unlink(listing.name)
+    stats = json.loads(next(ln for ln in out.splitlines() if ln.startswith("BENCH "))[6:])
+    stats["rps"] = stats["requests"] / (stats["duration_us"] / 1e6)
+    stats["errors"] = sum(stats[k] for k in ("connect", "read", "write", "status", "timeout"))
+    return stats
+
+
+def measure(port: int, lists: dict[str, list[str]], warm: bool) -> dict[str, dict]:
+    results = {}
+    for kind, urls in lists.items():
+        if warm:
+            # Cached rows measure hits on the pages a spike is about: a hot set of
+            # articles, each requested once first to fill the cache.
+            urls = urls[:HOT_ARTICLES] if kind == "article" else urls
+            for url in urls:
+                fetch_status(port, url)
+        results[kind] = wrk(port, urls, DURATION, CONNECTIONS)
+    return results
+
+
+def table(size: int, mode: str, results: dict[str, dict]) -> None:
+    floor = results["floor"]["rps"]
+    say(f"  {'page':<9} {'mode':<9} {'req/s':>8} {'median ms':>10} {'p99 ms':>8} {'÷ floor':>8}")
+    for kind, r in results.items():
+        say(
+            f"  {kind:<9} {mode:<9} {r['rps']:>8.0f} {r['p50_us'] / 1000:>10.1f}"
+            f" {r['p99_us'] / 1000:>8.1f} {r['rps'] / floor:>7.0%}"
+            + (f"  ERRORS {r['errors']}" if r["errors"] else "")
+        )
+
+
+# Import and summaries ----------------------------------------------------------------
+
+
+def demo_stories(n: int) -> list:
+    """Prepared demo stories (headline, body HTML, body text), as seed_demo invents them."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    django.setup()
+    from articles.management.commands.seed_demo import Command
+
+    rng = random.Random(2026)
+    return [Command().invent(rng, i) for i in range(n)]
+
+
+def import_throughput(env: dict) -> str:
+    has_import = "import_articles" in manage(env, "help", "--commands").split()
+    if not has_import:
+        return "import: `import_articles` does not exist yet; not measured"
+    stories = demo_stories(500)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / "import.jsonl"
+    tags = ["Politics", "Economy", "Science", "Climate", "Health", "Local"]
+    with path.open("w") as out:
+        for n in range(IMPORT_COUNT):
+            story = stories[n % len(stories)]
+            record = {
+                "import_ref": f"bench:{n}",
+                "headline": f"{story.headline} ({n})",
+                "standfirst": story.standfirst,
+                "body": story.body,
+                "tags": [tags[n % 6], tags[(n * 7) % 6]],
+                "byline": story.byline,
+                "status": "published",
+                "published_at": f"2025-{1 + n % 12:02d}-{1 + n % 28:02d}T08:00:00+00:00",
+            }
+            out.write(json.dumps(record) + "\n")
+    parts = urlparse(DATABASE_URL)
+    scratch = parts._replace(path=parts.path + "_import").geturl()
+    recreate_database(scratch)
+    import_env = {**env, "DATABASE_URL": scratch}
+    manage(import_env, "migrate", "--noinput")
+    started = time.perf_counter()
+    manage(import_env, "import_articles", str(path), "--format", "jsonl")
+    elapsed = time.perf_counter() - started
+    return (
+        f"import: {IMPORT_COUNT:,} articles from JSON Lines into PostgreSQL in {elapsed:.1f} s"
+        f" = {IMPORT_COUNT / elapsed:,.0f} articles/s (target 5,000; includes process start-up)"
+    )
+
+
+def summary_throughput() -> str:
+    from articles.summaries import generate_summary
+
+    stories = demo_stories(300)
+    words = statistics.mean(len(s.body_text.split()) for s in stories)
+    calls = 0
+    started = time.perf_counter()
+    while time.perf_counter() - started < (3 if QUICK else 10):
+        for story in stories:
+            generate_summary(story.headline, story.body, story.body_text)
+        calls += len(stories)
+    elapsed = time.perf_counter() - started
+    return (
+        f"summaries: {calls / elapsed:,.0f} articles/s on one core"
+        f" (demo bodies, {words:.0f} words on average; target 200)"
+    )
+
+
+# Main --------------------------------------------------------------------------------
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install -y wrk (make bench does this)")
+    ensure_database(DATABASE_URL)
+    cache = cache_url()
+    base_env = site_env(DATABASE_URL, cache, page_cache=False)
+    say(
+        f"Newsroom benchmark {time.strftime('%Y-%m-%d %H:%M %Z')} | {machine()} | sizes "
+        f"{', '.join(f'{s:,}' for s in SIZES)} articles | gunicorn {WORKERS} sync workers, "
+        f"DEBUG=False, PostgreSQL, cache {cache.split('?')[0]} | wrk {CONNECTIONS} connections,"
+        f" {DURATION} s per row"
+    )
+    manage(base_env, "migrate", "--noinput")
+    manage(base_env, "collectstatic", "--noinput")
+    latencies: dict[int, dict[str, float]] = {}
+    for size in SIZES:
+        say()
+        say(f"== {size:,} articles: {fill(base_env, size)}")
+        lists = url_lists(base_env, size)
+        say("  URLs: " + ", ".join(f"{len(v)} {k}" for k, v in lists.items()))
+        with server(base_env) as port:
+            uncached = measure(port, lists, warm=False)
+        table(size, "uncached", uncached)
+        cached_env = site_env(DATABASE_URL, cache, page_cache=True)
+        with server(cached_env) as port:
+            cached = measure(port, lists, warm=True)
+        table(size, "cached", cached)
+        a = uncached["article"]["rps"] / uncached["floor"]["rps"]
+        b = cached["article"]["rps"] / cached["floor"]["rps"]
+        say(
+            f"  article vs floor: uncached {a:.0%} (target ≥ 50%) {'met' if a >= 0.5 else 'MISSED'}"
+            f", cached {b:.0%} (target ≥ 85%) {'met' if b >= 0.85 else 'MISSED'}"
+        )
+        latencies[size] = {k: uncached[k]["p50_us"] for k in LATENCY_KINDS if k in uncached}
+
+    if len(SIZES) > 1:
+        small, large = SIZES[0], SIZES[-1]
+        say()
+        say(f"== median latency, uncached, {large:,} vs {small:,} articles (target ≤ 1.2×)")
+        for kind in LATENCY_KINDS:
+            ratio = latencies[large][kind] / latencies[small][kind]
+            say(
+                f"  {kind:<9} {latencies[small][kind] / 1000:.1f} ms → "
+                f"{latencies[large][kind] / 1000:.1f} ms = {ratio:.2f}× "
+                + ("met" if ratio <= 1.2 else "MISSED")
+            )
+
+    say()
+    cached_env = site_env(DATABASE_URL, cache, page_cache=True)
+    mixed = [url for kind, urls in lists.items() if kind != "floor" for url in urls]
+    with server(cached_env) as port:
+        load = wrk(port, mixed, LOAD_DURATION, LOAD_CONNECTIONS)
+    verdict = "zero errors, zero 5xx" if not load["errors"] else f"{load['errors']} ERRORS"
+    say(
+        f"== load: {LOAD_DURATION} s at {LOAD_CONNECTIONS} connections over {len(mixed)} URLs"
+        f" of every kind, page cache on, {SIZES[-1]:,} articles: {load['requests']:,} requests,"
+        f" {load['rps']:.0f} req/s, median {load['p50_us'] / 1000:.1f} ms,"
+        f" p99 {load['p99_us'] / 1000:.1f} ms; {verdict} (non-2xx/3xx, connect, read, write,"
+        " timeout all counted)"
+    )
+    say()
+    say("== " + import_throughput(base_env))
+    say("== " + summary_throughput())
+    if load["errors"]:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
