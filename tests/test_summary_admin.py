@@ -98,3 +98,22 @@ def test_regenerate_action_rebuilds_generated_and_spares_editors(admin_client, m
     assert generated.summary == "The council voted on Tuesday to rebuild the harbour wall."
     assert generated.summary_generated
     assert written.summary == "Words from the desk."
+
+
+def test_author_regenerates_only_what_they_may_change(client, make_user, make_article):
+    author = make_user("ann", "Authors")
+    own_draft = make_article(body=BODY, status=Article.Status.DRAFT, author=author)
+    own_published = make_article(body=BODY, author=author)
+    stale = "A stale generated summary."
+    Article.objects.filter(pk__in=[own_draft.pk, own_published.pk]).update(summary=stale)
+    client.force_login(author)
+    response = client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "regenerate_summary", "_selected_action": [own_draft.pk, own_published.pk]},
+        follow=True,
+    )
+    assert "Regenerated 1 summary." in response.content.decode()
+    own_draft.refresh_from_db()
+    own_published.refresh_from_db()
+    assert own_draft.summary == "The council voted on Tuesday to rebuild the harbour wall."
+    assert own_published.summary == stale
