@@ -91,3 +91,4 @@ def test_meta_description_is_the_standfirst_else_the_summary(client, make_articl
     assert '<meta name="description" content="A dek that sells the story.">' in html
     html = client.get(without.get_absolute_url()).content.decode()
     assert f'<meta name="description" content="{without.summary}">' in html
+    assert f'<meta property="og:description" content="{without.summary}">' in html
