@@ -84,3 +84,16 @@ def make_user(db):
         return user
 
     return make
+
+
+@pytest.fixture
+def hidden(make_article):
+    """A draft and a scheduled article, both tagged politics, which no public page may show."""
+    return [
+        make_article(headline="Secret draft plan", status=Article.Status.DRAFT, tags=["politics"]),
+        make_article(
+            headline="Embargoed budget story",
+            published_at=timezone.now() + timedelta(days=1),
+            tags=["politics"],
+        ),
+    ]

@@ -1,13 +1,10 @@
 import json
-from datetime import timedelta
 
 import feedparser
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from articles.feeds import FEED_LENGTH
-from articles.models import Article
 
 pytestmark = pytest.mark.django_db
 
@@ -20,18 +17,6 @@ TAG_XML_FEEDS = ["articles:tag_feed", "articles:tag_feed_atom"]
 def site_url(settings):
     settings.SITE_URL = SITE
     settings.SITE_NAME = "The Daily Test"
-
-
-@pytest.fixture
-def hidden(make_article):
-    return [
-        make_article(headline="Secret draft plan", status=Article.Status.DRAFT, tags=["politics"]),
-        make_article(
-            headline="Embargoed budget story",
-            published_at=timezone.now() + timedelta(days=1),
-            tags=["politics"],
-        ),
-    ]
 
 
 def parse(client, url):

@@ -5,22 +5,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def hidden(make_article):
-    """A draft and a scheduled article, which no public page may show."""
-    return [
-        make_article(headline="Secret draft plan", status=Article.Status.DRAFT, tags=["politics"]),
-        make_article(
-            headline="Embargoed budget story",
-            published_at=timezone.now() + timedelta(days=1),
-            tags=["politics"],
-        ),
-    ]
 
 
 def test_front_page_lists_published_newest_first(client, make_article, hidden):
