@@ -33,7 +33,7 @@ BODY_EDITOR_EXTENSIONS = {
     "Italic": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
     "HardBreak": True,
-    "Typographic": True,
+    "SpecialCharacters": True,
 }
 
 # The change form's publishing buttons (the name of the submit button pressed).
