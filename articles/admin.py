@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django_prose_editor.widgets import AdminProseEditorWidget
 
+from articles.content import reserved_slugs
 from articles.models import PUBLISH_PERMISSION, SUMMARY_MAX_LENGTH, Article, Tag
 from articles.sanitize import clean_html, html_to_text
 from articles.summary_admin import SummaryAdminMixin
@@ -90,6 +91,16 @@ class ArticleAdminForm(forms.ModelForm):
         if "published_at" in self.fields:
             # "Publish now" needs no time; an empty field keeps the current one.
             self.fields["published_at"].required = False
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug in reserved_slugs():
+            raise ValidationError(
+                "“%(slug)s” is one of the site's own addresses; choose another slug.",
+                code="reserved",
+                params={"slug": slug},
+            )
+        return slug
 
     def intent(self):
         """Which publishing button was pressed, if any."""

@@ -5,6 +5,7 @@ for every record before `bulk_create`/`bulk_update`, so the admin, the importers
 and the shell cannot disagree, and nothing is computed per request.
 """
 
+from django.conf import settings
 from django.utils.text import slugify
 
 from articles.images import prepare_lead_image
@@ -31,13 +32,15 @@ def prepare(article) -> None:
     prepare_lead_image(article)
 
 
-# Addresses at the site's root (articles/urls.py): an article there would be hidden.
-RESERVED_SLUGS = frozenset({"feed", "search"})
+def reserved_slugs() -> frozenset[str]:
+    """Addresses at the site's root (articles/urls.py, the admin): an article there
+    would be hidden behind them."""
+    return frozenset({"feed", "search", settings.ADMIN_URL.strip("/").split("/")[0]})
 
 
 def base_slug(headline: str) -> str:
     slug = slugify(headline, allow_unicode=True)[:200].strip("-") or "article"
-    return f"{slug}-article" if slug in RESERVED_SLUGS else slug
+    return f"{slug}-article" if slug in reserved_slugs() else slug
 
 
 def unique_slug(article) -> str:

@@ -142,6 +142,18 @@ def test_slug_must_be_unique(desk, make_article):
     assert "slug" in response.context["adminform"].form.errors
 
 
+@pytest.mark.parametrize("slug", ["feed", "search", "admin"])
+def test_slug_of_a_site_address_is_a_form_error(desk, slug):
+    response = desk.post(ADD_URL, form_data(slug=slug))
+    assert response.status_code == 200
+    assert "own addresses" in response.context["adminform"].form.errors["slug"][0]
+    assert not Article.objects.filter(slug=slug).exists()
+
+
+def test_headline_of_a_site_address_gets_a_free_slug(make_article):
+    assert make_article(headline="Search").slug == "search-article"
+
+
 # Slug changes keep old addresses -------------------------------------------------------
 
 
