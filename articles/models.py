@@ -210,6 +210,9 @@ class Article(TracksStoredValues, models.Model):
     )
 
     objects = ArticleQuerySet.as_manager()
+
+    # What a Previous/Next link shows: loading the neighbours' bodies would be waste.
+    NEIGHBOUR_FIELDS = ("slug", "headline", "published_at")
     tracked_fields = ("slug", "status", "published_at")
 
     class Meta:
@@ -292,11 +295,13 @@ class Article(TracksStoredValues, models.Model):
 
     def previous_article(self):
         """The nearest older published article, or None for the oldest."""
-        return Article.objects.published().older_than(self).order_by("-published_at", "-pk").first()
+        older = Article.objects.published().older_than(self).only(*self.NEIGHBOUR_FIELDS)
+        return older.order_by("-published_at", "-pk").first()
 
     def next_article(self):
         """The nearest newer published article, or None for the newest."""
-        return Article.objects.published().newer_than(self).order_by("published_at", "pk").first()
+        newer = Article.objects.published().newer_than(self).only(*self.NEIGHBOUR_FIELDS)
+        return newer.order_by("published_at", "pk").first()
 
 
 class ArticleRedirect(models.Model):
