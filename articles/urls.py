@@ -1,6 +1,7 @@
 from django.urls import path
 
 from articles import feeds, views
+from articles.views import follow_tag_redirects
 
 app_name = "articles"
 
@@ -10,10 +11,14 @@ urlpatterns = [
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
     path("feed.json", feeds.json_feed, name="feed_json"),
     path("search/", views.SearchView.as_view(), name="search"),
-    path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag"),
-    path("tags/<str:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
-    path("tags/<str:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag_feed_atom"),
-    path("tags/<str:slug>/feed.json", feeds.json_feed, name="tag_feed_json"),
+    path("tags/<str:slug>/", follow_tag_redirects(views.TagDetailView.as_view()), name="tag"),
+    path("tags/<str:slug>/feed/", follow_tag_redirects(feeds.TagFeed()), name="tag_feed"),
+    path(
+        "tags/<str:slug>/feed/atom/",
+        follow_tag_redirects(feeds.TagAtomFeed()),
+        name="tag_feed_atom",
+    ),
+    path("tags/<str:slug>/feed.json", follow_tag_redirects(feeds.json_feed), name="tag_feed_json"),
     # Last: an article's slug would otherwise shadow the addresses above.
     path("<str:slug>/", views.ArticleDetailView.as_view(), name="detail"),
 ]

@@ -1,3 +1,5 @@
+from functools import wraps
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView
@@ -5,6 +7,24 @@ from django.views.generic import DetailView, ListView
 from articles.models import Article, ArticleRedirect, Tag, TagRedirect
 from articles.pagination import BoundedPaginator
 from articles.search import MAX_QUERY_LENGTH, ParsedQuery, search_articles, snippet
+
+
+def follow_tag_redirects(view):
+    """A renamed or merged tag keeps its old addresses (its page and its feeds) as
+    permanent redirects. Looked up only on a 404, so a live tag costs nothing."""
+
+    @wraps(view)
+    def wrapper(request, slug, **kwargs):
+        try:
+            return view(request, slug=slug, **kwargs)
+        except Http404:
+            old = TagRedirect.objects.select_related("tag").filter(old_slug=slug).first()
+            if old is None:
+                raise
+            name = request.resolver_match.view_name
+            return redirect(name, slug=old.tag.slug, permanent=True)
+
+    return wrapper
 
 
 class PublishedArticlesMixin:
@@ -24,18 +44,8 @@ class ArticleListView(PublishedArticlesMixin, ListView):
 class TagDetailView(PublishedArticlesMixin, ListView):
     template_name = "articles/tag_detail.html"
 
-    def get(self, request, *args, **kwargs):
-        try:
-            self.tag = Tag.objects.get(slug=self.kwargs["slug"])
-        except Tag.DoesNotExist:
-            # A renamed or merged tag keeps its old address as a permanent redirect.
-            old = get_object_or_404(
-                TagRedirect.objects.select_related("tag"), old_slug=kwargs["slug"]
-            )
-            return redirect(old.tag, permanent=True)
-        return super().get(request, *args, **kwargs)
-
     def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return super().get_queryset().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):

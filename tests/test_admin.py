@@ -358,6 +358,12 @@ def test_renaming_a_tag_redirects_its_old_page(client, desk, make_article, make_
     old = client.get("/tags/floods/")
     assert old.status_code == 301
     assert old["Location"] == "/tags/flooding/"
+    for feed in ("feed/", "feed/atom/", "feed.json"):
+        moved = client.get(f"/tags/floods/{feed}")
+        assert moved.status_code == 301
+        assert moved["Location"] == f"/tags/flooding/{feed}"
+    assert client.get("/tags/floods/?page=abc").status_code == 301
+    assert client.get("/tags/flooding/?page=99").status_code == 404
 
 
 def test_merging_tags_moves_articles_and_redirects(client, desk, make_article, make_tag):
