@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -20,6 +21,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 from articles.content import reserved_slugs
 from articles.models import PUBLISH_PERMISSION, SUMMARY_MAX_LENGTH, Article, Tag
 from articles.sanitize import clean_html, html_to_text
+from articles.search import ParsedQuery, full_text_match
 from articles.summary_admin import SummaryAdminMixin
 
 # What the body editor offers. The stored HTML is cleaned by articles.sanitize
@@ -181,6 +183,7 @@ class ArticleAdmin(SummaryAdminMixin, admin.ModelAdmin):
     ]  # fmt: skip
     list_filter = [StatusFilter, TagFilter, "published_at"]
     list_select_related = ["author"]
+    # On PostgreSQL get_search_results() uses the full-text index instead.
     search_fields = ["headline", "standfirst", "body_text"]
     date_hierarchy = "published_at"
     # At 100,000 articles an unfiltered COUNT(*) on every filtered page is wasted work.
@@ -232,6 +235,14 @@ class ArticleAdmin(SummaryAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or self.may_touch(request, obj))
+
+    def get_search_results(self, request, queryset, search_term):
+        """On PostgreSQL, search the stored full-text vector (GIN-indexed): a LIKE over
+        every body reads the whole table, seconds at 100,000 articles."""
+        query = ParsedQuery.parse(search_term)
+        if connection.vendor != "postgresql" or not query:
+            return super().get_search_results(request, queryset, search_term)
+        return full_text_match(queryset, query), False
 
     def get_queryset(self, request):
         articles = super().get_queryset(request).editable_by(request.user)

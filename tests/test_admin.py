@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from desk import ADD_URL, CHANGELIST_URL, TAG_CHANGELIST_URL, action_data, change_url, form_data
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -288,6 +289,19 @@ def test_change_list_searches_headline_standfirst_and_body(desk, make_article):
     make_article(headline="Unrelated")
     found = rows(desk.get(CHANGELIST_URL, {"q": "lighthouse"}))
     assert set(found) == {by_headline, by_standfirst, by_body}
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="PostgreSQL full-text search only; runs in the PostgreSQL CI pass",
+)
+def test_change_list_search_uses_full_text_on_postgresql(desk, make_article):
+    keeper = make_article(headline="Lighthouse keeper retires")
+    draft = make_article(body="<p>Lighthouses lit again.</p>", status=Article.Status.DRAFT)
+    make_article(headline="Unrelated")
+    # Web-style syntax and stemming come from the stored vector, not a LIKE.
+    assert rows(desk.get(CHANGELIST_URL, {"q": "lighthouse -keeper"})) == [draft]
+    assert set(rows(desk.get(CHANGELIST_URL, {"q": "lighthouse"}))) == {keeper, draft}
 
 
 @pytest.mark.parametrize("count", [5, 30])
