@@ -87,6 +87,16 @@ def make_user(db):
 
 
 @pytest.fixture
+def author(make_user):
+    return make_user("ann", "Authors")
+
+
+@pytest.fixture
+def editor(make_user):
+    return make_user("eve", "Editors")
+
+
+@pytest.fixture
 def hidden(make_article):
     """A draft and a scheduled article, both tagged politics, which no public page may show."""
     return [

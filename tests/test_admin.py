@@ -16,11 +16,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor(make_user):
-    return make_user("eve", "Editors")
-
-
-@pytest.fixture
 def desk(client, editor):
     client.force_login(editor)
     return client

@@ -13,16 +13,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def author(make_user):
-    return make_user("ann", "Authors")
-
-
-@pytest.fixture
-def editor(make_user):
-    return make_user("eve", "Editors")
-
-
-@pytest.fixture
 def unpublished(make_article, author):
     return {
         "draft": make_article(headline="Secret draft plan", status="draft", author=author),

@@ -26,18 +26,8 @@ DRAFT, PUBLISHED = Article.Status.DRAFT, Article.Status.PUBLISHED
 
 
 @pytest.fixture
-def author(make_user):
-    return make_user("ann", "Authors")
-
-
-@pytest.fixture
 def other_author(make_user):
     return make_user("bob", "Authors")
-
-
-@pytest.fixture
-def editor(make_user):
-    return make_user("eve", "Editors")
 
 
 def future_fields(days=3):
