@@ -72,3 +72,10 @@ def html_to_text(value: str) -> str:
     text = html.unescape(_TAG.sub("", text))
     lines = (_SPACE.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def inline_text(value: str) -> str:
+    """Text of a value that may hold HTML or entities, on one line (titles, names)."""
+    if "<" in value or "&" in value:
+        value = html_to_text(clean_html(value))
+    return " ".join(value.split())

@@ -38,7 +38,7 @@ from django.core.validators import URLValidator
 from articles.importers.base import FormatError, ImportedArticle, Rejection
 from articles.importers.lead_images import EntryMedia, feed_image, feed_media
 from articles.models import SUMMARY_MAX_LENGTH, Article
-from articles.sanitize import clean_html, html_to_text
+from articles.sanitize import clean_html, html_to_text, inline_text
 
 REF_MAX_LENGTH = Article._meta.get_field("import_ref").max_length
 URL_MAX_LENGTH = Article._meta.get_field("source_url").max_length
@@ -70,7 +70,7 @@ def parse(fp: BinaryIO) -> Iterator[ImportedArticle | Rejection]:
     if not feed.get("version") and not feed.entries:
         problem = feed.get("bozo_exception")
         raise FormatError(f"not an RSS or Atom feed{f': {problem}' if problem else ''}")
-    source_name = plain_text(feed.feed.get("title", ""))[:200]
+    source_name = inline_text(feed.feed.get("title", ""))[:200]
     media = feed_media(data)
     if media is not None and len(media) != len(feed.entries):
         media = None  # cannot pair them up: rely on what feedparser kept
@@ -121,7 +121,7 @@ def from_entry(
         headline=headline,
         body=body,
         summary=summary,
-        byline=shorten(plain_text(entry.get("author", "")), BYLINE_MAX_LENGTH),
+        byline=shorten(inline_text(entry.get("author", "")), BYLINE_MAX_LENGTH),
         source_name=source_name,
         source_url=link if is_url(link) else "",
         tags=tags,
@@ -135,7 +135,7 @@ def title_text(entry) -> str:
     detail = entry.get("title_detail") or {}
     title = entry.get("title", "")
     if "html" in detail.get("type", ""):
-        return plain_text(title)
+        return inline_text(title)
     return " ".join(title.split())
 
 
@@ -158,13 +158,6 @@ def as_html(detail) -> str:
         return value
     paragraphs = (p.strip() for p in _PARAGRAPHS.split(value))
     return "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs if p)
-
-
-def plain_text(value: str) -> str:
-    """Text of a value that may hold HTML or entities, on one line."""
-    if "<" in value or "&" in value:
-        value = html_to_text(clean_html(value))
-    return " ".join(value.split())
 
 
 def shorten(value: str, limit: int) -> str:

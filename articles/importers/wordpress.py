@@ -41,7 +41,7 @@ from django.core.validators import validate_unicode_slug
 from articles.importers.base import FormatError, ImportedArticle, LeadImage, Rejection, Skipped
 from articles.importers.lead_images import postmeta, wordpress_attachment
 from articles.models import SUMMARY_MAX_LENGTH, Article
-from articles.sanitize import clean_html, html_to_text
+from articles.sanitize import clean_html, html_to_text, inline_text
 
 WP = re.compile(r"https?://wordpress\.org/export/1\.\d+/$")
 EXCERPT = re.compile(r"https?://wordpress\.org/export/1\.\d+/excerpt/$")
@@ -218,7 +218,7 @@ def from_item(number: int, item: Element, channel: dict) -> ImportedArticle | Re
         import_ref = f"wxr:{site_of(channel)}:guid:{guid}"
     else:
         return reject("import_ref", "post has neither wp:post_id nor guid")
-    headline = plain_text(fields.get(("", "title"), ""))
+    headline = inline_text(fields.get(("", "title"), ""))
     if not headline:
         return reject("headline", "post has no title")
     try:
@@ -281,9 +281,3 @@ def autop(body: str) -> str:
         return body
     paragraphs = (p.strip() for p in _BLANK_LINE.split(body))
     return "".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs if p)
-
-
-def plain_text(value: str) -> str:
-    if "<" in value or "&" in value:
-        value = html_to_text(clean_html(value))
-    return " ".join(value.split())
