@@ -31,6 +31,15 @@ def found(client, q):
     return list(search(client, q).context["article_list"])
 
 
+def deep_match_snippet(client, make_article):
+    """The result snippet for a word that stands 200 words into a body."""
+    filler = " ".join(f"word{n}" for n in range(200))
+    make_article(body=f"<p>{filler} the glassblower opened a workshop.</p>")
+    html = search(client, "glassblower").content.decode()
+    snippet = html[html.index('<p class="snippet">') :]
+    return snippet[: snippet.index("</p>")]
+
+
 @pytest.fixture
 def hidden(make_article):
     return [
@@ -334,11 +343,7 @@ def test_websearch_or(client, make_article):
 
 @on_postgresql
 def test_snippet_comes_from_ts_headline_around_the_match(client, make_article):
-    filler = " ".join(f"word{n}" for n in range(200))
-    make_article(body=f"<p>{filler} the glassblower opened a workshop.</p>")
-    html = search(client, "glassblower").content.decode()
-    snippet = html[html.index('<p class="snippet">') :]
-    snippet = snippet[: snippet.index("</p>")]
+    snippet = deep_match_snippet(client, make_article)
     assert "<mark>glassblower</mark>" in snippet
     assert "word0 " not in snippet
 
@@ -376,11 +381,7 @@ def test_fallback_matches_parts_of_words(client, make_article):
 
 @on_sqlite
 def test_fallback_snippet_shows_the_text_around_the_first_match(client, make_article):
-    filler = " ".join(f"word{n}" for n in range(200))
-    make_article(body=f"<p>{filler} the glassblower opened a workshop.</p>")
-    html = search(client, "glassblower").content.decode()
-    snippet = html[html.index('<p class="snippet">') :]
-    snippet = snippet[: snippet.index("</p>")]
+    snippet = deep_match_snippet(client, make_article)
     assert "<mark>glassblower</mark>" in snippet
     assert snippet.startswith('<p class="snippet">… ')
     assert "word0 " not in snippet
