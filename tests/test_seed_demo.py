@@ -2,8 +2,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from articles.models import Article, Tag
+from articles.search import ParsedQuery, search_articles, tag_names_text
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +53,29 @@ def test_seed_demo_adds_unique_slugs_on_a_second_run():
 def test_seed_demo_rejects_a_bad_count():
     with pytest.raises(CommandError):
         seed("--count", "0")
+
+
+def test_seed_demo_tag_names_follow_the_tags():
+    seed("--count", "30")
+    for article in Article.objects.prefetch_related("tags"):
+        assert article.tag_names == tag_names_text(tag.name for tag in article.tags.all())
+
+
+def test_seed_demo_articles_are_searchable():
+    seed("--count", "30")
+    article = Article.objects.published().first()
+    found = search_articles(ParsedQuery.parse(f'"{article.headline}"'))
+    assert article in found
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="search vectors are PostgreSQL's")
+def test_seed_demo_search_vectors_are_the_triggers():
+    """seed_demo computes each pooled story's vector once; it must be the one the
+    trigger would have computed for the row."""
+    seed("--count", "30")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM articles_article WHERE search_vector IS DISTINCT FROM"
+            " articles_search_vector(headline, standfirst, summary, tag_names, body_text)"
+        )
+        assert cursor.fetchone() == (0,)
