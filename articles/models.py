@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -91,6 +91,24 @@ class ArticleQuerySet(models.QuerySet):
         This is the one visibility gate: every public surface starts here.
         """
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def published_with_tag(self, tag):
+        """Published articles with `tag`, newest first, at a cost that does not grow
+        with the archive or the page's depth.
+
+        On PostgreSQL the order comes from the tag's listing: the article–tag rows
+        carry a copy of their article's status and date (migration 0006), and an
+        index on them lists a tag's published articles newest first. Elsewhere, the
+        plain join.
+        """
+        articles = self.published()
+        if connections[self.db].vendor != "postgresql":
+            return articles.filter(tags=tag)
+        return articles.filter(
+            listings__tag=tag,
+            listings__status=Article.Status.PUBLISHED,
+            listings__published_at__lte=timezone.now(),
+        ).order_by("-listings__published_at", "-pk")  # pk equals the listing's article_id
 
     def scheduled(self):
         """Published with a future time: public by themselves when it passes."""
@@ -324,3 +342,29 @@ class TagRedirect(models.Model):
 
     def __str__(self):
         return f"/tags/{self.old_slug}/ → {self.tag.slug}"
+
+
+class TagListing(models.Model):
+    """A row of the article–tag table (Article.tags) with the copy of its article's
+    status and date that migration 0006 adds on PostgreSQL, kept exact by triggers.
+
+    Read-only and PostgreSQL-only: Django creates and writes the table as the
+    `tags` relation; this model only lets queries order a tag's articles by the
+    listing index (ArticleQuerySet.published_with_tag).
+    """
+
+    article = models.ForeignKey(
+        Article, on_delete=models.DO_NOTHING, db_constraint=False, related_name="listings"
+    )
+    tag = models.ForeignKey(
+        Tag, on_delete=models.DO_NOTHING, db_constraint=False, related_name="listings"
+    )
+    status = models.CharField(max_length=20, choices=Article.Status)
+    published_at = models.DateTimeField()
+
+    class Meta:
+        managed = False
+        db_table = "articles_article_tags"
+
+    def __str__(self):
+        return f"{self.tag_id} · {self.article_id}"

@@ -65,12 +65,7 @@ class TagSitemap(SiteUrlSitemap):
     limit = 50_000
 
     def items(self):
-        newest = (
-            Article.objects.published()
-            .filter(tags=OuterRef("pk"))
-            .order_by("-published_at")
-            .values("published_at")[:1]
-        )
+        newest = Article.objects.published_with_tag(OuterRef("pk")).values("published_at")[:1]
         return (
             Tag.objects.annotate(newest=Subquery(newest))
             .filter(newest__isnull=False)

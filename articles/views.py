@@ -46,7 +46,7 @@ class TagDetailView(PublishedArticlesMixin, ListView):
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(tags=self.tag)
+        return Article.objects.published_with_tag(self.tag).prefetch_related("tags")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
