@@ -251,6 +251,12 @@ class Article(TracksStoredValues, models.Model):
                 condition=Q(status="published"),
                 name="article_published_order",
             ),
+            # The sitemap index's lastmod: the newest change, read from the index's end.
+            models.Index(
+                fields=["updated_at"],
+                condition=Q(status="published"),
+                name="article_published_updated",
+            ),
         ]
 
     def __str__(self):

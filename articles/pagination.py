@@ -10,6 +10,7 @@ but would drop stable page numbers that people and the canonical URLs already us
 """
 
 from django.core.paginator import Paginator
+from django.db.models import Max, Min
 from django.utils.functional import cached_property
 
 MAX_PAGES = 50
@@ -24,3 +25,31 @@ class BoundedPaginator(Paginator):
     def count(self) -> int:
         # COUNT(*) over a LIMITed subquery: reads at most the rows it may show.
         return self.object_list[: self.per_page * self.max_pages].count()
+
+
+class IdRangePaginator(Paginator):
+    """Pages of `per_page` consecutive ids, for the article sitemap.
+
+    Page N is one range of the primary key, counted from the lowest id, so it
+    costs what page 1 does (OFFSET reads every row before the page), and the
+    number of pages comes from the lowest and highest ids (two index look-ups)
+    rather than a count of the whole archive. A page lists the range's rows that
+    `object_list` keeps, so it may hold fewer than `per_page`, even none.
+    """
+
+    @cached_property
+    def bounds(self) -> tuple[int, int]:
+        ids = self.object_list.aggregate(low=Min("pk"), top=Max("pk"))
+        return (ids["low"], ids["top"]) if ids["low"] is not None else (1, 0)
+
+    @cached_property
+    def count(self) -> int:
+        """How many ids the pages cover."""
+        low, top = self.bounds
+        return top - low + 1
+
+    def page(self, number):
+        number = self.validate_number(number)
+        start = self.bounds[0] + (number - 1) * self.per_page
+        rows = self.object_list.filter(pk__gte=start, pk__lt=start + self.per_page)
+        return self._get_page(rows, number, self)

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
-from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models import Max, Min, OuterRef, Subquery
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 
 from articles.feeds import absolute
 from articles.models import Article, Tag
+from articles.pagination import IdRangePaginator
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000  # Google News reads at most this many URLs per news sitemap
@@ -36,12 +37,19 @@ class SiteUrlSitemap(Sitemap):
         return urlsplit(settings.SITE_URL).netloc
 
     def summary(self) -> tuple[int, object]:
-        """(number of URLs, latest lastmod) in one query, for the index."""
+        """(number of pages, latest lastmod) in one query, for the index."""
         raise NotImplementedError
 
 
 class ArticleSitemap(SiteUrlSitemap):
+    """Published articles in pages of id ranges (IdRangePaginator): at a million
+    articles no page counts or skips the archive."""
+
     limit = 50_000  # the protocol's maximum per sitemap
+
+    @property
+    def paginator(self):
+        return IdRangePaginator(self.items(), self.limit)
 
     def items(self):
         # A stable order, so pages do not overlap while articles are published.
@@ -52,11 +60,15 @@ class ArticleSitemap(SiteUrlSitemap):
         return max(article.updated_at, article.published_at)
 
     def summary(self):
+        # Extremes, each read from the end of an index, not a scan of the archive;
+        # the pages are IdRangePaginator's.
         totals = Article.objects.published().aggregate(
-            count=Count("pk"), updated=Max("updated_at"), published=Max("published_at")
+            low=Min("pk"), top=Max("pk"), updated=Max("updated_at"), published=Max("published_at")
         )
         dates = [d for d in (totals["updated"], totals["published"]) if d is not None]
-        return totals["count"], max(dates, default=None)
+        if totals["low"] is None:
+            return 0, None
+        return math.ceil((totals["top"] - totals["low"] + 1) / self.limit), max(dates)
 
 
 class TagSitemap(SiteUrlSitemap):
@@ -79,7 +91,7 @@ class TagSitemap(SiteUrlSitemap):
     def summary(self):
         # Tags are few (hundreds, not millions): fetching their dates is cheap.
         dates = list(self.items().values_list("newest", flat=True))
-        return len(dates), max(dates, default=None)
+        return math.ceil(len(dates) / self.limit), max(dates, default=None)
 
 
 SITEMAPS = {"articles": ArticleSitemap, "tags": TagSitemap}
@@ -92,9 +104,9 @@ def sitemap_index(request):
     entries = []
     for section, sitemap_class in SITEMAPS.items():
         sitemap = sitemap_class()
-        count, lastmod = sitemap.summary()
+        pages, lastmod = sitemap.summary()
         location = absolute(reverse("sitemap_section", kwargs={"section": section}))
-        for page in range(1, max(1, math.ceil(count / sitemap.limit)) + 1):
+        for page in range(1, max(1, pages) + 1):
             url = location if page == 1 else f"{location}?p={page}"
             entries.append(SitemapIndexItem(url, lastmod))
     entries.append(SitemapIndexItem(absolute(reverse("sitemap_news"))))

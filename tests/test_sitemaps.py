@@ -109,6 +109,22 @@ def test_sections_split_into_pages_at_the_limit(client, make_article, monkeypatc
     assert client.get("/sitemap-articles.xml?p=4").status_code == 404
 
 
+def test_article_sitemap_pages_are_id_ranges(client, make_article, monkeypatch):
+    """A page is a range of ids, so deep pages cost what the first does; a draft
+    leaves its range one URL short rather than shifting every later page."""
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    first = make_article()
+    make_article(status=Article.Status.DRAFT)
+    third = make_article()
+    fourth = make_article()
+    pages = [entries(fetch_xml(client, f"/sitemap-articles.xml?p={n}")) for n in (1, 2)]
+    assert [[loc for loc, _ in page] for page in pages] == [
+        [SITE + first.get_absolute_url()],
+        [SITE + third.get_absolute_url(), SITE + fourth.get_absolute_url()],
+    ]
+    assert client.get("/sitemap-articles.xml?p=3").status_code == 404
+
+
 def test_default_limit_is_the_protocols_fifty_thousand():
     assert ArticleSitemap.limit == 50_000
     assert TagSitemap.limit == 50_000
