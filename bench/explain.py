@@ -27,10 +27,12 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from articles.models import Article, Tag
+    from articles.sitemaps import ArticleSitemap
 
     total = Article.objects.count()
     middle = Article.objects.published().order_by("-published_at")[total // 2 :][:1].get()
     tag = Tag.objects.order_by("name").first()
+    last_sitemap_page = ArticleSitemap().paginator.num_pages
     pages = {
         "article (middle of the archive)": middle.get_absolute_url(),
         "front": "/",
@@ -40,6 +42,10 @@ def main() -> None:
         "feed": "/feed/",
         "tag feed": f"{tag.get_absolute_url()}feed/",
         "search": "/search/?q=harbour",
+        "sitemap index": "/sitemap.xml",
+        "article sitemap, last page": f"/sitemap-articles.xml?p={last_sitemap_page}",
+        "tag sitemap": "/sitemap-tags.xml",
+        "news sitemap": "/sitemap-news.xml",
     }
     print(f"{total:,} articles on {connection.vendor}")
     client = Client()
