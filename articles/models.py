@@ -1,7 +1,10 @@
+from typing import NamedTuple
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
-from django.db.models import Q
+from django.db.models import Aggregate, OuterRef, Q, Subquery
+from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -84,6 +87,40 @@ class Tag(TracksStoredValues, models.Model):
         refresh_search_index(articles)  # the update() above sends no m2m signals
 
 
+class JSONArrayAgg(Aggregate):
+    """The grouped values as one JSON array: jsonb_agg on PostgreSQL, json_group_array on SQLite."""
+
+    function = "JSON_GROUP_ARRAY"
+    allow_order_by = True
+    output_field = models.JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        if connection.features.supports_aggregate_order_by_clause:
+            return self.as_sql(compiler, connection, **extra_context)
+        # SQLite before 3.44 cannot order inside an aggregate; Article.tag_list sorts.
+        unordered = self.copy()
+        unordered.order_by = None
+        return unordered.as_sql(compiler, connection, **extra_context)
+
+
+class Position(NamedTuple):
+    """Where an article stands in the public order; older_than()/newer_than() accept
+    one in place of an article, e.g. of OuterRef()s in a subquery."""
+
+    published_at: object
+    pk: object
+
+
+def first_link(articles, *order):
+    """Id, slug and headline of the first of `articles` in `order`, as a JSON subquery."""
+    link = JSONObject(id="id", slug="slug", headline="headline")
+    first = articles.order_by(*order).values(link=link)[:1]
+    return Subquery(first, output_field=models.JSONField())
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles the public may see: status published and not scheduled for later.
@@ -131,6 +168,33 @@ class ArticleQuerySet(models.QuerySet):
         if user.pk and user.has_perm("articles.change_article"):
             return self.published() | self.filter(author=user)
         return self.published()
+
+    def with_tag_links(self):
+        """Each article's tags ride along as JSON in `tag_links` (read them through
+        Article.tag_list), so listing them costs no query and no prefetch of its own."""
+        links = (
+            Article.tags.through.objects.filter(article_id=OuterRef("pk"))
+            .values("article_id")
+            .annotate(
+                links=JSONArrayAgg(
+                    JSONObject(id="tag_id", name="tag__name", slug="tag__slug"),
+                    order_by="tag__name",
+                )
+            )
+            .values("links")
+        )
+        return self.annotate(tag_links=Subquery(links, output_field=models.JSONField()))
+
+    def with_neighbours(self):
+        """The nearest published articles either side ride along as `previous_link` and
+        `next_link` (read them through previous_article()/next_article()): the article
+        page then costs one query. Both are built from published(), the one gate."""
+        here = Position(OuterRef("published_at"), OuterRef("pk"))
+        published = Article.objects.published()
+        return self.annotate(
+            previous_link=first_link(published.older_than(here), "-published_at", "-pk"),
+            next_link=first_link(published.newer_than(here), "published_at", "pk"),
+        )
 
     def older_than(self, article):
         """Articles before `article` in (published_at, id) order.
@@ -317,15 +381,39 @@ class Article(TracksStoredValues, models.Model):
         status, published_at = self.stored_value("status"), self.stored_value("published_at")
         return status == self.Status.PUBLISHED and published_at <= timezone.now()
 
+    @cached_property
+    def tag_list(self):
+        """The article's tags by name: from `tag_links` when the query carried them
+        (ArticleQuerySet.with_tag_links), else one query."""
+        links = self.__dict__.get("tag_links", ...)
+        if links is ...:
+            return list(self.tags.all())
+        tags = [Tag(id=link["id"], name=link["name"], slug=link["slug"]) for link in links or ()]
+        if not connections[self._state.db or "default"].features.supports_aggregate_order_by_clause:
+            tags.sort(key=lambda tag: tag.name)  # what SQLite's ORDER BY name gives
+        return tags
+
     def previous_article(self):
         """The nearest older published article, or None for the oldest."""
+        if "previous_link" in self.__dict__:
+            return self._neighbour(self.previous_link)
         older = Article.objects.published().older_than(self).only(*self.NEIGHBOUR_FIELDS)
         return older.order_by("-published_at", "-pk").first()
 
     def next_article(self):
         """The nearest newer published article, or None for the newest."""
+        if "next_link" in self.__dict__:
+            return self._neighbour(self.next_link)
         newer = Article.objects.published().newer_than(self).only(*self.NEIGHBOUR_FIELDS)
         return newer.order_by("published_at", "pk").first()
+
+    @staticmethod
+    def _neighbour(link):
+        """A Previous/Next link's article from ArticleQuerySet.with_neighbours: only what
+        the link shows, never saved."""
+        if not link:
+            return None
+        return Article(id=link["id"], slug=link["slug"], headline=link["headline"])
 
 
 class ArticleRedirect(models.Model):

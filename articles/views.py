@@ -28,13 +28,13 @@ def follow_tag_redirects(view):
 
 
 class PublishedArticlesMixin:
-    """The public list of articles: the one visibility gate, with tags prefetched."""
+    """The public list of articles: the one visibility gate, tags riding along."""
 
     paginate_by = 20
     paginator_class = BoundedPaginator
 
     def get_queryset(self):
-        return Article.objects.published().prefetch_related("tags")
+        return Article.objects.published().with_tag_links()
 
 
 class ArticleListView(PublishedArticlesMixin, ListView):
@@ -46,7 +46,7 @@ class TagDetailView(PublishedArticlesMixin, ListView):
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return Article.objects.published_with_tag(self.tag).prefetch_related("tags")
+        return Article.objects.published_with_tag(self.tag).with_tag_links()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
@@ -63,9 +63,10 @@ class ArticleDetailView(DetailView):
             return super().get(request, *args, **kwargs)
         except Http404:
             # A published article whose slug changed keeps its old address.
+            visible = Article.objects.visible_to(request.user)
             old = (
                 ArticleRedirect.objects.select_related("article")
-                .filter(old_slug=kwargs["slug"], article__in=self.get_queryset())
+                .filter(old_slug=kwargs["slug"], article__in=visible)
                 .first()
             )
             if old is None:
@@ -73,7 +74,9 @@ class ArticleDetailView(DetailView):
             return redirect(old.article, permanent=True)
 
     def get_queryset(self):
-        return Article.objects.visible_to(self.request.user).prefetch_related("tags")
+        # One query: the article with its tags and its neighbours' links.
+        articles = Article.objects.visible_to(self.request.user)
+        return articles.with_tag_links().with_neighbours()
 
     def get_context_data(self, **kwargs):
         article = self.object
@@ -104,7 +107,7 @@ class SearchView(PublishedArticlesMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return search_articles(self.query).prefetch_related("tags")
+        return search_articles(self.query).with_tag_links()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(query=self.query, max_length=MAX_QUERY_LENGTH, **kwargs)

@@ -151,8 +151,8 @@ def test_page_has_landmarks_and_skip_link(client, db):
 def test_front_page_query_count_is_fixed(client, make_article, django_assert_num_queries, rows):
     for _ in range(rows):
         make_article(tags=["politics", "local", "economy"])
-    # count, page of articles, tags prefetch
-    with django_assert_num_queries(3):
+    # count, page of articles with their tags
+    with django_assert_num_queries(2):
         assert client.get("/").status_code == 200
 
 
@@ -160,16 +160,16 @@ def test_front_page_query_count_is_fixed(client, make_article, django_assert_num
 def test_tag_page_query_count_is_fixed(client, make_article, django_assert_num_queries, rows):
     for _ in range(rows):
         make_article(tags=["politics", "local", "economy"])
-    # tag, count, page of articles, tags prefetch
-    with django_assert_num_queries(4):
+    # tag, count, page of articles with their tags
+    with django_assert_num_queries(3):
         assert client.get("/tags/politics/").status_code == 200
 
 
 @pytest.mark.parametrize("rows", [5, 25])
 def test_article_page_query_count_is_fixed(client, make_article, django_assert_num_queries, rows):
     articles = [make_article(tags=["politics", "local", "economy"]) for _ in range(rows)]
-    # article, its tags, previous, next
-    with django_assert_num_queries(4):
+    # the article with its tags and its neighbours' links
+    with django_assert_num_queries(1):
         assert client.get(articles[rows // 2].get_absolute_url()).status_code == 200
 
 
@@ -185,3 +185,22 @@ def test_list_pages_stop_at_a_bounded_depth(client, make_article, monkeypatch, u
     assert client.get(f"{url}?page=3").status_code == 404
     assert client.get(f"{url}?page=last").context["page_obj"].number == 2
     assert "Page 1 of 2" in client.get(url).content.decode()
+
+
+def test_tags_are_listed_by_name_wherever_they_show(client, make_article, make_tag):
+    """Tags ride along with each article's row (as JSON): same names, links and order
+    as the tags themselves, on the article, its card and its search result."""
+    tags = [make_tag(name) for name in ("Zoning", "Economy", "Harbour")]  # not by name
+    article = make_article(headline="Flood defences", tags=tags)
+    expected = [f'href="/tags/{slug}/">{slug.title()}' for slug in ("economy", "harbour", "zoning")]
+    for url in (article.get_absolute_url(), "/", "/tags/harbour/", "/search/?q=flood"):
+        html = client.get(url).content.decode()
+        tags = html[html.index('<ul class="tags"') :]
+        positions = [tags.index(link) for link in expected]
+        assert positions == sorted(positions), url
+
+
+def test_an_untagged_article_lists_no_tags(client, make_article):
+    article = make_article()
+    assert '<ul class="tags"' not in client.get(article.get_absolute_url()).content.decode()
+    assert '<ul class="tags"' not in client.get("/").content.decode()

@@ -60,7 +60,7 @@ def article_json_ld(context, article):
             "name": settings.SITE_NAME,
             "url": settings.SITE_URL,
         },
-        "keywords": [tag.name for tag in article.tags.all()],
+        "keywords": [tag.name for tag in article.tag_list],
     }
     if description := article.standfirst or article.summary:
         data["description"] = description
