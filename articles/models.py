@@ -122,12 +122,14 @@ def first_link(articles, *order):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
+    def published(self, now=None):
         """Articles the public may see: status published and not scheduled for later.
 
-        This is the one visibility gate: every public surface starts here.
+        This is the one visibility gate: every public surface starts here. `now` is
+        this moment unless given (a compiled query passes a Param; articles.compiled).
         """
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        now = timezone.now() if now is None else now
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now)
 
     def published_with_tag(self, tag):
         """Published articles with `tag`, newest first, at a cost that does not grow
@@ -185,12 +187,12 @@ class ArticleQuerySet(models.QuerySet):
         )
         return self.annotate(tag_links=Subquery(links, output_field=models.JSONField()))
 
-    def with_neighbours(self):
+    def with_neighbours(self, now=None):
         """The nearest published articles either side ride along as `previous_link` and
         `next_link` (read them through previous_article()/next_article()): the article
         page then costs one query. Both are built from published(), the one gate."""
         here = Position(OuterRef("published_at"), OuterRef("pk"))
-        published = Article.objects.published()
+        published = Article.objects.published(now)
         return self.annotate(
             previous_link=first_link(published.older_than(here), "-published_at", "-pk"),
             next_link=first_link(published.newer_than(here), "published_at", "pk"),

@@ -1,9 +1,12 @@
 from functools import wraps
 
+from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
+from articles.compiled import CompiledQuery, Param
 from articles.models import Article, ArticleRedirect, Tag, TagRedirect
 from articles.pagination import BoundedPaginator
 from articles.search import MAX_QUERY_LENGTH, ParsedQuery, search_articles, snippet
@@ -52,6 +55,16 @@ class TagDetailView(PublishedArticlesMixin, ListView):
         return super().get_context_data(tag=self.tag, **kwargs)
 
 
+def public_article_page():
+    """A published article by slug, with its tags and its neighbours' links."""
+    now = Param("now", models.DateTimeField())
+    articles = Article.objects.published(now).filter(slug=Param("slug", models.SlugField()))
+    return articles.with_tag_links().with_neighbours(now)
+
+
+PUBLIC_ARTICLE_PAGE = CompiledQuery(Article, public_article_page)
+
+
 class ArticleDetailView(DetailView):
     """An article page; staff also open the unpublished articles they work on
     here, as a preview that is never cached and never indexed."""
@@ -72,6 +85,15 @@ class ArticleDetailView(DetailView):
             if old is None:
                 raise
             return redirect(old.article, permanent=True)
+
+    def get_object(self, queryset=None):
+        if self.request.user.is_authenticated:
+            return super().get_object(queryset)  # staff: previews too
+        # Readers: the same query, compiled once (articles.compiled).
+        found = PUBLIC_ARTICLE_PAGE(slug=self.kwargs["slug"], now=timezone.now())
+        if not found:
+            raise Http404("No published article at this address.")
+        return found[0]
 
     def get_queryset(self):
         # One query: the article with its tags and its neighbours' links.

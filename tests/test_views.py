@@ -204,3 +204,17 @@ def test_an_untagged_article_lists_no_tags(client, make_article):
     article = make_article()
     assert '<ul class="tags"' not in client.get(article.get_absolute_url()).content.decode()
     assert '<ul class="tags"' not in client.get("/").content.decode()
+
+
+def test_the_article_query_reads_the_clock_on_every_request(client, make_article, monkeypatch):
+    """Readers' article query is compiled once per process (articles.compiled), but the
+    visibility gate's "now" is bound per request: a scheduled story appears on time."""
+    assert client.get(make_article().get_absolute_url()).status_code == 200  # compiled
+    later = timezone.now() + timedelta(hours=1)
+    scheduled = make_article(headline="Embargoed story", published_at=later)
+    assert client.get(scheduled.get_absolute_url()).status_code == 404
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(hours=2))
+    response = client.get(scheduled.get_absolute_url())
+    assert response.status_code == 200
+    assert "Embargoed story" in response.content.decode()
