@@ -64,6 +64,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
 # django-environ reads ?key_prefix= from the URL under a name Django ignores.
 if prefix := CACHES["default"].pop("key_prefix", None):
     CACHES["default"]["KEY_PREFIX"] = prefix
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "newsroom.cache.RedisCache"  # one client per pool
 
 INSTALLED_APPS = [
     "django.contrib.admin",
