@@ -2,9 +2,10 @@ from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError
+from django.urls import reverse, set_script_prefix
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, slug_address
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +101,15 @@ def test_walk_through_next_visits_every_published_article_once(make_article):
         back.append(article)
         article = article.previous_article()
     assert back == published[::-1]
+
+
+@pytest.mark.parametrize("slug", ["plain-slug", "ünïcödé-slug", "under_score-2", "日本語"])
+@pytest.mark.parametrize("prefix", ["/", "/news/"])
+def test_slug_addresses_are_what_reverse_gives(slug, prefix):
+    set_script_prefix(prefix)
+    try:
+        for view in ("articles:detail", "articles:tag"):
+            assert slug_address(view, slug) == reverse(view, kwargs={"slug": slug})
+        assert Article(slug=slug).get_absolute_url() == reverse("articles:detail", args=[slug])
+    finally:
+        set_script_prefix("/")
