@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -218,3 +218,17 @@ def test_the_article_query_reads_the_clock_on_every_request(client, make_article
     response = client.get(scheduled.get_absolute_url())
     assert response.status_code == 200
     assert "Embargoed story" in response.content.decode()
+
+
+@pytest.mark.parametrize("month", [1, 7])  # GMT and BST in the default zone
+def test_house_date_filters_match_the_date_filter(month):
+    from django.template.defaultfilters import date
+
+    from articles.templatetags.dates import machine_time, news_date
+
+    # In a template both are handed the time in the current zone (expects_localtime).
+    moment = timezone.localtime(datetime(2026, month, 5, 7, 4, 9, tzinfo=UTC))
+    assert machine_time(moment) == date(moment, "Y-m-d\\TH:i:sO")
+    assert news_date(moment) == date(moment, "j F Y")
+    assert news_date(moment, "time") == date(moment, "j F Y, H:i")
+    assert news_date(moment, "zone") == date(moment, "j F Y, H:i T")

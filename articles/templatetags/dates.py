@@ -1,0 +1,29 @@
+"""Publication times in the house formats, without the general `date` filter.
+
+A front page formats forty dates. `date` reads its format string character by
+character and builds a formatter per call: a sixth of the page's template time
+(cProfile). These give the same text from one local time each (a test compares
+them with `date`). Like `date`, they are handed the time in the current zone.
+"""
+
+from django import template
+from django.utils.dates import MONTHS
+
+register = template.Library()
+
+
+@register.filter(expects_localtime=True)
+def machine_time(value) -> str:
+    """`date:'Y-m-d\\TH:i:sO'`, for <time datetime>: 2026-11-27T08:00:00+0000."""
+    return value.strftime("%Y-%m-%dT%H:%M:%S%z")
+
+
+@register.filter(expects_localtime=True)
+def news_date(value, detail: str = "") -> str:
+    """`date:"j F Y"`; with "time" `date:"j F Y, H:i"`; with "zone" `date:"j F Y, H:i T"`."""
+    text = f"{value.day} {MONTHS[value.month]} {value.year}"
+    if detail:
+        text += f", {value:%H:%M}"
+    if detail == "zone":
+        text += f" {value.tzname()}"
+    return text
