@@ -15,21 +15,32 @@ from articles.summaries import generate_summary
 SLUG_MAX_LENGTH = 255
 
 
-def prepare(article) -> None:
+def prepare(article, *, summarize: bool = True) -> None:
     """Sanitize the body, derive plain text, summary and slug, in place.
 
+    With `summarize=False` a summary due to be generated is left empty (pending):
+    bulk paths store many articles first and generate their summaries afterwards
+    on every core (articles/backfill.py), since that costs more than the rest.
     A newly uploaded lead image is re-encoded and its renditions stored here too.
     """
     article.body = clean_html(article.body)
     article.body_text = html_to_text(article.body)
     article.summary = (article.summary or "").strip()
-    if article.summary_generated or not article.summary:
-        # A generated summary follows the body; an editor's is never touched.
-        article.summary = generate_summary(article.headline, article.body, article.body_text)
+    if wants_generated_summary(article):
+        article.summary = generated_summary(article) if summarize else ""
         article.summary_generated = bool(article.summary)
     if not article.slug:
         article.slug = unique_slug(article)
     prepare_lead_image(article)
+
+
+def wants_generated_summary(article) -> bool:
+    """A generated summary follows the body; an editor's is never touched."""
+    return article.summary_generated or not article.summary
+
+
+def generated_summary(article) -> str:
+    return generate_summary(article.headline, article.body, article.body_text)
 
 
 def reserved_slugs() -> frozenset[str]:

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from articles import caching
+from articles.backfill import batches_of, fill_summaries
 from articles.models import Article
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +128,15 @@ def test_evaluate_summaries_limit_and_errors(tmp_path):
     path.write_text('{"text": "no summary key"}\n')
     with pytest.raises(CommandError, match="line 1"):
         call_command("evaluate_summaries", str(path))
+
+
+def test_worker_processes_give_the_same_summaries_as_one_process(make_article):
+    bodies = [f"<p>Story {n} begins here. It goes on for a while. It ends.</p>" for n in range(30)]
+    articles = [make_article(body=body) for body in bodies]
+    Article.objects.update(summary="", summary_generated=False)
+    assert fill_summaries(batches_of(Article.objects.all(), 7), workers=2) == (30, 30)
+    in_pool = summaries()
+    Article.objects.update(summary="", summary_generated=False)
+    assert fill_summaries(batches_of(Article.objects.all(), 7), workers=1) == (30, 30)
+    assert summaries() == in_pool and len(in_pool) == len(articles)
+    assert all(text.startswith("Story") and generated for text, generated in in_pool)

@@ -8,7 +8,9 @@ records batch by batch, each batch in its own transaction:
 - existing articles are found by `import_ref` in one query per batch;
 - every record ends as exactly one of created / updated / unchanged / rejected,
   and an unchanged record writes nothing, so a re-run of the same file is a no-op;
-- `articles.content.prepare()` runs on every record (bulk writes skip `save()`);
+- `articles.content.prepare()` runs on every record (bulk writes skip `save()`),
+  leaving generated summaries pending: `ImportResult.unsummarized` lists the
+  articles whose summaries `articles.backfill.fill_summaries()` should generate;
 - an existing article keeps its slug; a new one whose slug is taken gets a suffix.
 
 A batch is committed whole or not at all, so an interrupted run leaves only whole
@@ -144,6 +146,8 @@ class ImportResult:
     skipped: Counter = field(default_factory=Counter)
     naive_dates: int = 0
     batches_committed: int = 0
+    # Articles written or matched whose summary is still to be generated.
+    unsummarized: list[int] = field(default_factory=list)
 
     @property
     def processed(self) -> int:
@@ -157,6 +161,7 @@ class ImportResult:
         self.skipped.update(other.skipped)
         self.naive_dates += other.naive_dates
         self.batches_committed += other.batches_committed
+        self.unsummarized += other.unsummarized
 
 
 def max_length(name: str) -> int | None:
@@ -283,9 +288,11 @@ class _BatchSaver:
             tag_ids = self.resolve_tags(items)
             to_create: list[tuple[Article, list[int]]] = []
             to_update: list[tuple[Article, list[int] | None]] = []
+            built: list[Article] = []
             for item in items:
                 current = existing.get(item.import_ref) if item.import_ref else None
                 article = self.build(item, current, counts)
+                built.append(article)
                 wanted = sorted({tag_ids[tag_key(name)] for name in item.tags})
                 if current is None:
                     to_create.append((article, wanted))
@@ -299,6 +306,7 @@ class _BatchSaver:
                     counts.unchanged += 1
             self.assign_slugs([article for article, _ in to_create])
             self.write(to_create, to_update)
+        counts.unsummarized = [article.pk for article in built if not article.summary]
         counts.created = len(to_create)
         counts.updated = len(to_update)
         counts.batches_committed = 1
@@ -384,13 +392,17 @@ class _BatchSaver:
             # A placeholder keeps prepare() from looking up a unique slug per record;
             # assign_slugs() settles the batch's slugs in one or two queries.
             article.slug = item.slug or slug_from_ref(item.import_ref) or base_slug(item.headline)
-        prepare(article)
+        prepare(article, summarize=False)
         if item.summary_generated and article.summary:
             # Our own export says this summary was generated from the body: keep it
             # following the body, without paying to generate it again here.
             article.summary_generated = True
         elif current and article.summary == current.summary:
             article.summary_generated = current.summary_generated  # same text, same origin
+        elif current and current.summary_generated and not article.summary:
+            if (current.body, current.headline) == (article.body, article.headline):
+                # The generated summary was made from this very text: it still holds.
+                article.summary, article.summary_generated = current.summary, True
         return article
 
     def assign_slugs(self, articles: list[Article]) -> None:

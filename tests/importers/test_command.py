@@ -51,6 +51,36 @@ def run_with_rejects(*args):
     return out.getvalue()
 
 
+def test_import_generates_missing_summaries_after_storing(tmp_path):
+    path = tmp_path / "stories.jsonl"
+    records = [
+        {
+            "import_ref": f"s:{n}",
+            "headline": f"Story {n}",
+            "status": "published",
+            "body": f"<p>The ferry {n} sailed at dawn. Crowds watched from the pier.</p>",
+        }
+        for n in range(3)
+    ] + [{"import_ref": "s:own", "headline": "Own", "body": "<p>Body.</p>", "summary": "Ours."}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))  # fmt: skip
+    run(path)
+    generated = Article.objects.filter(summary_generated=True).order_by("import_ref")
+    assert [a.summary for a in generated] == [
+        f"The ferry {n} sailed at dawn. Crowds watched from the pier." for n in range(3)
+    ]
+    assert Article.objects.get(import_ref="s:own").summary == "Ours."
+    assert "0 created, 0 updated, 4 unchanged" in run(path)
+
+
+def test_deferred_summaries_wait_for_the_backfill(tmp_path):
+    path = tmp_path / "stories.jsonl"
+    path.write_text(json.dumps({"headline": "Ferry", "body": "<p>It sailed. At dawn.</p>"}))
+    run(path, "--defer-summaries")
+    assert Article.objects.get().summary == ""
+    call_command("summarize_articles", stdout=StringIO())
+    assert Article.objects.get().summary == "It sailed. At dawn."
+
+
 def test_second_run_reports_everything_unchanged():
     assert "4 created, 0 updated, 0 unchanged, 7 rejected" in run_with_rejects(
         DATA / "articles.jsonl"

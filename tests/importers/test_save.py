@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from articles.backfill import batches_by_id, fill_summaries
 from articles.importers.base import ImportedArticle, Rejection, save_articles
 from articles.models import Article, Tag
 
@@ -74,12 +75,39 @@ def test_tags_match_existing_ones_by_name_regardless_of_case(make_tag):
     assert Tag.objects.count() == 1
 
 
-def test_body_is_sanitized_and_summary_generated():
-    save_articles([record(1, body='<p onclick="x()">Safe text. More.</p><script>evil()</script>')])
+def test_body_is_sanitized_and_summary_left_to_the_backfill():
+    result = save_articles(
+        [record(1, body='<p onclick="x()">Safe text. More.</p><script>evil()</script>')]
+    )
     article = Article.objects.get()
     assert article.body == "<p>Safe text. More.</p>"
-    assert article.summary == "Safe text. More." and article.summary_generated
     assert article.body_text == "Safe text. More."
+    assert (article.summary, article.summary_generated) == ("", False)
+    assert result.unsummarized == [article.pk]
+    assert fill_summaries(batches_by_id(result.unsummarized), workers=1) == (1, 1)
+    article.refresh_from_db()
+    assert article.summary == "Safe text. More." and article.summary_generated
+
+
+def test_generated_summary_survives_a_rerun_and_follows_a_new_body():
+    first = save_articles([record(1)])
+    fill_summaries(batches_by_id(first.unsummarized), workers=1)
+    again = save_articles([record(1)])
+    assert (again.unchanged, again.unsummarized) == (1, [])
+    assert Article.objects.get().summary == "Body 1. Second sentence."
+
+    rewritten = save_articles([record(1, body="<p>A new body. With news.</p>")])
+    assert rewritten.updated == 1 and len(rewritten.unsummarized) == 1
+    assert Article.objects.get().summary == ""  # the old one no longer fits: pending
+    fill_summaries(batches_by_id(rewritten.unsummarized), workers=1)
+    assert Article.objects.get().summary == "A new body. With news."
+
+
+def test_summary_from_the_source_is_kept_and_never_pending():
+    result = save_articles([record(1, summary="The desk's own words.")])
+    article = Article.objects.get()
+    assert (article.summary, article.summary_generated) == ("The desk's own words.", False)
+    assert result.unsummarized == []
 
 
 def test_slugs_stay_stable_and_collisions_get_a_suffix(make_article):

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from articles.backfill import batches_by_id, fill_summaries
 from articles.images import fetch_missing
 from articles.importers import FORMATS, guess_format
 from articles.importers.base import (
@@ -67,6 +68,15 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--defer-summaries",
+            action="store_true",
+            help=(
+                "Store the articles without generating their missing summaries; run "
+                "`summarize_articles` later. By default they are generated after the "
+                "last batch, on every core."
+            ),
+        )
+        parser.add_argument(
             "--batch-size",
             type=int,
             default=DEFAULT_BATCH_SIZE,
@@ -74,7 +84,17 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, paths, format, dry_run, rejects, status, batch_size, fetch_images, **options
+        self,
+        *args,
+        paths,
+        format,
+        dry_run,
+        rejects,
+        status,
+        batch_size,
+        fetch_images,
+        defer_summaries,
+        **options,
     ):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
@@ -93,6 +113,8 @@ class Command(BaseCommand):
                         path, fp, module, result, rejects_file, status, batch_size, dry_run
                     )
         except FormatError as error:
+            if not (dry_run or defer_summaries):
+                self.fill_summaries(result)  # for the batches committed before the error
             self.stdout.write(self.summary(result, dry_run))
             written = (
                 "nothing was written"
@@ -108,6 +130,8 @@ class Command(BaseCommand):
                 fp.close()
             if rejects_file:
                 rejects_file.close()
+        if not (dry_run or defer_summaries):
+            self.fill_summaries(result)
         self.stdout.write(self.style.SUCCESS(self.summary(result, dry_run)))
         if fetch_images and not dry_run:
             # Outside the import's transactions: slow image servers hold no lock.
@@ -162,6 +186,17 @@ class Command(BaseCommand):
                     transaction.set_rollback(True)
         finally:
             progress.update(result.processed - start, fp.tell(), final=True)
+
+    def fill_summaries(self, result: ImportResult) -> None:
+        """Generate the summaries the import left pending (see articles/backfill.py)."""
+        if not result.unsummarized:
+            return
+        progress = Progress(self.stderr, "summaries", len(result.unsummarized))
+        fill_summaries(
+            batches_by_id(result.unsummarized),
+            on_batch=lambda examined, _: progress.update(examined, examined),
+        )
+        progress.update(len(result.unsummarized), len(result.unsummarized), final=True)
 
     def summary(self, result: ImportResult, dry_run: bool) -> str:
         line = (

@@ -1,14 +1,12 @@
 """Backfill generated summaries: `manage.py summarize_articles [--missing|--all] [--dry-run]`."""
 
-from django.core.management.base import BaseCommand
-from django.db import transaction
+import os
+
+from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
-from articles.caching import bump_generation
-from articles.content import prepare
+from articles.backfill import BATCH_SIZE, batches_of, fill_summaries
 from articles.models import Article
-
-BATCH_SIZE = 500
 
 
 class Command(BaseCommand):
@@ -30,35 +28,34 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Count what would change; write nothing."
         )
         parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="Rows per batch.")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="Processes generating summaries (default: one per core).",
+        )
 
     def handle(self, *args, **options):
+        if options["batch_size"] < 1 or options["workers"] < 1:
+            raise CommandError("--batch-size and --workers must be at least 1.")
         wanted = Q(summary="")
         if options["all"]:
             wanted |= Q(summary_generated=True)
-        articles = Article.objects.filter(wanted).order_by("pk")
+        articles = Article.objects.filter(wanted)
         total = articles.count()
         dry_run = options["dry_run"]
         self.stdout.write(f"{total} article(s) to summarize{' (dry run)' if dry_run else ''}.")
-        examined = changed = 0
-        last_pk = 0
-        while batch := list(articles.filter(pk__gt=last_pk)[: options["batch_size"]]):
-            last_pk = batch[-1].pk
-            updated = [article for article in batch if self.summarize(article)]
-            if updated and not dry_run:
-                with transaction.atomic():
-                    Article.objects.bulk_update(updated, ["summary", "summary_generated"])
-                    bump_generation()  # bulk_update skips the signals that drop cached pages
-            examined += len(batch)
-            changed += len(updated)
+
+        def progress(examined: int, changed: int) -> None:
             self.stdout.write(f"  {examined}/{total} examined, {changed} changed")
+
+        examined, changed = fill_summaries(
+            batches_of(articles, options["batch_size"]),
+            workers=options["workers"],
+            dry_run=dry_run,
+            on_batch=progress,
+        )
         verb = "would change" if dry_run else "changed"
         self.stdout.write(
             self.style.SUCCESS(f"Summaries: {changed} {verb}, {examined - changed} unchanged.")
         )
-
-    @staticmethod
-    def summarize(article) -> bool:
-        """Regenerate through prepare(), the one place; True if the summary changed."""
-        before = (article.summary, article.summary_generated)
-        prepare(article)
-        return (article.summary, article.summary_generated) != before

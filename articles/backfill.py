@@ -1,0 +1,107 @@
+"""Generated summaries in bulk, on every core: after imports and in `summarize_articles`.
+
+Generating a summary costs several times what storing an article does, so bulk
+paths store articles first (`prepare(..., summarize=False)` leaves a summary that
+is due to be generated empty) and fill the summaries here. Worker processes run
+the summarizer, a pure function of the text, while this process writes the
+previous batch; only this process touches the database.
+"""
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from itertools import batched
+
+from django.db import transaction
+
+from articles.caching import bump_generation
+from articles.content import wants_generated_summary
+from articles.models import Article
+from articles.summaries import generate_summary
+
+BATCH_SIZE = 500
+FIELDS = ["pk", "headline", "body", "body_text", "summary", "summary_generated"]
+
+
+def fill_summaries(
+    batches: Iterable[list[Article]],
+    *,
+    workers: int | None = None,
+    dry_run: bool = False,
+    on_batch: Callable[[int, int], None] | None = None,
+) -> tuple[int, int]:
+    """Generate the summaries of `batches` that want one; return (examined, changed).
+
+    Editors' summaries are never touched. Each batch's changes are written in one
+    transaction; `on_batch(examined, changed)` follows each.
+    """
+    examined = changed = 0
+    with _summarizer(workers) as start:
+        previous = None
+        for batch in batches:
+            due = [article for article in batch if wants_generated_summary(article)]
+            job = start([(a.headline, a.body, a.body_text) for a in due])
+            if previous:
+                changed += _store(*previous, dry_run)
+                if on_batch:
+                    on_batch(examined, changed)
+            examined += len(batch)
+            previous = (due, job)
+        if previous:
+            changed += _store(*previous, dry_run)
+            if on_batch:
+                on_batch(examined, changed)
+    return examined, changed
+
+
+def _store(due: list[Article], job: Callable[[], list[str]], dry_run: bool) -> int:
+    updated = []
+    for article, summary in zip(due, job(), strict=True):
+        if (article.summary, article.summary_generated) != (summary, bool(summary)):
+            article.summary, article.summary_generated = summary, bool(summary)
+            updated.append(article)
+    if updated and not dry_run:
+        with transaction.atomic():
+            Article.objects.bulk_update(updated, ["summary", "summary_generated"])
+            bump_generation()  # bulk_update skips the signals that drop cached pages
+    return len(updated)
+
+
+def _summarize(texts: tuple[str, str, str]) -> str:
+    return generate_summary(*texts)
+
+
+@contextmanager
+def _summarizer(workers: int | None) -> Iterator[Callable]:
+    """A function that starts summarizing a list of texts and returns a way to wait.
+
+    With more than one worker it forks a process pool (the workers inherit the
+    loaded code and never use the database); with one, it works in this process.
+    """
+    workers = workers or os.cpu_count() or 1
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield lambda texts: lambda: [_summarize(t) for t in texts]
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+
+        def start(texts):
+            chunk = max(1, len(texts) // (4 * workers))
+            return pool.map_async(_summarize, texts, chunksize=chunk).get
+
+        yield start
+
+
+def batches_of(articles, size: int = BATCH_SIZE) -> Iterator[list[Article]]:
+    """`articles` (a queryset) in primary-key order, a batch at a time (keyset, not OFFSET)."""
+    articles = articles.order_by("pk").only(*FIELDS)
+    last = 0
+    while batch := list(articles.filter(pk__gt=last)[:size]):
+        last = batch[-1].pk
+        yield batch
+
+
+def batches_by_id(ids: Iterable[int], size: int = BATCH_SIZE) -> Iterator[list[Article]]:
+    """The articles with these ids, a batch at a time."""
+    for chunk in batched(sorted(set(ids)), size, strict=False):
+        yield list(Article.objects.filter(pk__in=chunk).order_by("pk").only(*FIELDS))
