@@ -18,6 +18,7 @@ from django.db import transaction
 from articles.caching import bump_generation
 from articles.content import wants_generated_summary
 from articles.models import Article
+from articles.search import index_pending
 from articles.summaries import generate_summary
 
 BATCH_SIZE = 500
@@ -47,7 +48,7 @@ def fill_summaries(
                 if on_batch:
                     on_batch(examined, changed)
             examined += len(batch)
-            previous = (due, job)
+            previous = (batch, due, job)
         if previous:
             changed += _store(*previous, dry_run)
             if on_batch:
@@ -55,16 +56,19 @@ def fill_summaries(
     return examined, changed
 
 
-def _store(due: list[Article], job: Callable[[], list[str]], dry_run: bool) -> int:
+def _store(batch: list[Article], due: list[Article], job: Callable, dry_run: bool) -> int:
     updated = []
     for article, summary in zip(due, job(), strict=True):
         if (article.summary, article.summary_generated) != (summary, bool(summary)):
             article.summary, article.summary_generated = summary, bool(summary)
             updated.append(article)
-    if updated and not dry_run:
+    if not dry_run:
         with transaction.atomic():
-            Article.objects.bulk_update(updated, ["summary", "summary_generated"])
-            bump_generation()  # bulk_update skips the signals that drop cached pages
+            if updated:
+                Article.objects.bulk_update(updated, ["summary", "summary_generated"])
+                bump_generation()  # bulk_update skips the signals that drop cached pages
+            # The vectors an import deferred: computed now, with the summary.
+            index_pending([article.pk for article in batch])
     return len(updated)
 
 

@@ -69,9 +69,8 @@ def _drop_disguised_url(tag: str, attribute: str, value: str) -> str | None:
 def html_to_text(value: str) -> str:
     """Plain text of sanitized HTML, one block per line (for search and summaries)."""
     text = _BLOCK_END.sub("\n", value or "")
-    text = html.unescape(_TAG.sub("", text))
-    lines = (_SPACE.sub(" ", line).strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    text = _SPACE.sub(" ", html.unescape(_TAG.sub("", text)))  # _SPACE leaves newlines
+    return "\n".join(line for line in map(str.strip, text.split("\n")) if line)
 
 
 def inline_text(value: str) -> str:

@@ -18,6 +18,7 @@ the tag links themselves (demo content, importers) call refresh_search_index().
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import batched
 
@@ -230,6 +231,32 @@ def refresh_search_index(ids: Iterable[int] | None = None, batch_size: int = 200
         Article.objects.bulk_update(stale, ["tag_names"])
         changed += len(stale)
     return changed
+
+
+@contextmanager
+def search_vectors_deferred():
+    """Inside this block (in a transaction), articles written with an empty summary get
+    no search vector yet: the summary backfill computes it (migration 0006)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL newsroom.defer_search_vector = 'on'")
+        yield
+        # SET LOCAL lasts to the end of the outermost transaction, not of this block.
+        cursor.execute("SET LOCAL newsroom.defer_search_vector = 'off'")
+
+
+def index_pending(ids: list[int]) -> None:
+    """Compute the search vectors an import deferred, for these articles."""
+    if connection.vendor == "postgresql" and ids:
+        with connection.cursor() as cursor:
+            # Setting NULL fires the trigger, which computes the vector.
+            cursor.execute(
+                f"UPDATE {Article._meta.db_table} SET search_vector = NULL"
+                " WHERE id = ANY(%s) AND search_vector IS NULL",
+                [ids],
+            )
 
 
 def tags_changed(sender, instance, action, reverse, pk_set, **kwargs):

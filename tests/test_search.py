@@ -5,6 +5,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.backfill import batches_by_id, fill_summaries
 from articles.importers.base import ImportedArticle, save_articles
 from articles.models import Article, Tag
 from articles.search import MAX_QUERY_LENGTH, ParsedQuery, refresh_search_index, render_marks
@@ -298,11 +299,15 @@ def test_imported_tags_reach_search(client):
             status=Article.Status.PUBLISHED, published_at=timezone.now() - timedelta(hours=1),
         )  # fmt: skip
 
-    save_articles([item(["Archaeology"])])
+    def imported(tags):  # as import_articles does: store, then the summary backfill
+        result = save_articles([item(tags)])
+        fill_summaries(batches_by_id(result.unsummarized), workers=1)
+
+    imported(["Archaeology"])
     [article] = Article.objects.all()
     assert article.tag_names == "Archaeology"
     assert found(client, "archaeology") == [article]
-    save_articles([item(["Botany"])])
+    imported(["Botany"])
     assert found(client, "archaeology") == []
     assert found(client, "botany") == [article]
 
@@ -346,6 +351,33 @@ def test_snippet_comes_from_ts_headline_around_the_match(client, make_article):
     snippet = deep_match_snippet(client, make_article)
     assert "<mark>glassblower</mark>" in snippet
     assert "word0 " not in snippet
+
+
+@on_postgresql
+def test_import_leaves_the_vector_to_the_summary_backfill_which_computes_it_once(client):
+    def item(n, **fields):
+        fields = {"body": "<p>Otters return.</p>", **fields}
+        return ImportedArticle(
+            record=n, import_ref=f"t:{n}", headline=f"Story {n}",
+            status=Article.Status.PUBLISHED, published_at=timezone.now() - timedelta(hours=1),
+            **fields,
+        )  # fmt: skip
+
+    def vectors():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT import_ref, search_vector IS NULL FROM articles_article ORDER BY id"
+            )
+            return cursor.fetchall()
+
+    result = save_articles([item(1), item(2, summary="Otters, by the desk."), item(3, body="")])
+    # Pending summaries, pending vectors; a summary from the source is indexed at once.
+    assert vectors() == [("t:1", True), ("t:2", False), ("t:3", True)]
+    assert found(client, "otters") == [Article.objects.get(import_ref="t:2")]
+    fill_summaries(batches_by_id(result.unsummarized), workers=1)
+    # Story 3 has no sentence to summarize, yet gets its vector too.
+    assert vectors() == [("t:1", False), ("t:2", False), ("t:3", False)]
+    assert len(found(client, "otters")) == 2 and len(found(client, "story")) == 3
 
 
 @on_postgresql

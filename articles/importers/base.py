@@ -24,11 +24,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_unicode_slug
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -36,7 +37,7 @@ from django.utils.text import slugify
 from articles.caching import bump_generation
 from articles.content import base_slug, prepare
 from articles.models import SUMMARY_MAX_LENGTH, Article, Tag
-from articles.search import refresh_search_index, tag_names_text
+from articles.search import refresh_search_index, search_vectors_deferred, tag_names_text
 
 DEFAULT_BATCH_SIZE = 500
 HEAD_SIZE = 64 * 1024  # bytes read to guess a format and check its encoding
@@ -283,7 +284,8 @@ class _BatchSaver:
 
     def save(self, items: list[ImportedArticle]) -> None:
         counts = ImportResult()
-        with transaction.atomic():
+        # Deferred: the summary backfill computes the vectors, with the summaries.
+        with transaction.atomic(), search_vectors_deferred():
             existing, existing_tags = self.find_existing(items)
             tag_ids = self.resolve_tags(items)
             to_create: list[tuple[Article, list[int]]] = []
@@ -493,6 +495,7 @@ def insert_articles(articles: list[Article], now, search_vectors: list[str] | No
     columns = ", ".join(
         [quote(Article._meta.pk.column), *(quote(f.column) for f in fields), *extra]
     )
+    values = [column_value(f) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
@@ -502,11 +505,31 @@ def insert_articles(articles: list[Article], now, search_vectors: list[str] | No
             article.pk = pk
         with cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
             for i, article in enumerate(articles):
-                copy.write_row(
-                    [article.pk]
-                    + [f.get_db_prep_save(f.pre_save(article, True), connection) for f in fields]
-                    + ([search_vectors[i]] if extra else [])
-                )
+                row = [article.pk, *(value(article) for value in values)]
+                copy.write_row(row + [search_vectors[i]] if extra else row)
+
+
+# Fields whose Python values (str, bool, aware datetime, int or None) psycopg
+# writes exactly as Django's own conversion would.
+PLAIN_FIELDS = (
+    models.CharField,
+    models.TextField,
+    models.BooleanField,
+    models.DateTimeField,
+    models.IntegerField,
+    models.ForeignKey,
+)
+
+
+def column_value(field) -> Callable[[Article], Any]:
+    """How to read `field`'s database value off a prepared article, for COPY.
+
+    Django's per-field conversion was a third of the import's Python time; plain
+    fields skip it, anything else (files, JSON) goes through it.
+    """
+    if isinstance(field, PLAIN_FIELDS):
+        return attrgetter(field.attname)
+    return lambda article: field.get_db_prep_save(field.pre_save(article, True), connection)
 
 
 def insert_tag_links(links: list[tuple[int, int]]) -> None:
