@@ -4,13 +4,12 @@ Generating a summary costs several times what storing an article does, so bulk
 paths store articles first (`prepare(..., summarize=False)` leaves a summary that
 is due to be generated empty) and fill the summaries here. Worker processes run
 the summarizer, a pure function of the text, while this process writes the
-previous batch; only this process touches the database.
+previous batch; only this process touches the database. Writing a batch also
+computes the search vectors an import deferred (migration 0006) for its articles.
 """
 
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from itertools import batched
 
 from django.db import transaction
@@ -18,6 +17,7 @@ from django.db import transaction
 from articles.caching import bump_generation
 from articles.content import wants_generated_summary
 from articles.models import Article
+from articles.parallel import parallel_map
 from articles.search import index_pending
 from articles.summaries import generate_summary
 
@@ -38,7 +38,7 @@ def fill_summaries(
     transaction; `on_batch(examined, changed)` follows each.
     """
     examined = changed = 0
-    with _summarizer(workers) as start:
+    with parallel_map(_summarize, workers or os.cpu_count() or 1) as start:
         previous = None
         for batch in batches:
             due = [article for article in batch if wants_generated_summary(article)]
@@ -74,26 +74,6 @@ def _store(batch: list[Article], due: list[Article], job: Callable, dry_run: boo
 
 def _summarize(texts: tuple[str, str, str]) -> str:
     return generate_summary(*texts)
-
-
-@contextmanager
-def _summarizer(workers: int | None) -> Iterator[Callable]:
-    """A function that starts summarizing a list of texts and returns a way to wait.
-
-    With more than one worker it forks a process pool (the workers inherit the
-    loaded code and never use the database); with one, it works in this process.
-    """
-    workers = workers or os.cpu_count() or 1
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield lambda texts: lambda: [_summarize(t) for t in texts]
-        return
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-
-        def start(texts):
-            chunk = max(1, len(texts) // (4 * workers))
-            return pool.map_async(_summarize, texts, chunksize=chunk).get
-
-        yield start
 
 
 def batches_of(articles, size: int = BATCH_SIZE) -> Iterator[list[Article]]:

@@ -15,16 +15,17 @@ from articles.summaries import generate_summary
 SLUG_MAX_LENGTH = 255
 
 
-def prepare(article, *, summarize: bool = True) -> None:
+def prepare(article, *, summarize: bool = True, cleaned: tuple[str, str] | None = None) -> None:
     """Sanitize the body, derive plain text, summary and slug, in place.
 
     With `summarize=False` a summary due to be generated is left empty (pending):
     bulk paths store many articles first and generate their summaries afterwards
     on every core (articles/backfill.py), since that costs more than the rest.
+    `cleaned` is `clean_body(article.body)` when the caller has it already (imports
+    compute it in worker processes).
     A newly uploaded lead image is re-encoded and its renditions stored here too.
     """
-    article.body = clean_html(article.body)
-    article.body_text = html_to_text(article.body)
+    article.body, article.body_text = cleaned or clean_body(article.body)
     article.summary = (article.summary or "").strip()
     if wants_generated_summary(article):
         article.summary = generated_summary(article) if summarize else ""
@@ -32,6 +33,12 @@ def prepare(article, *, summarize: bool = True) -> None:
     if not article.slug:
         article.slug = unique_slug(article)
     prepare_lead_image(article)
+
+
+def clean_body(html: str) -> tuple[str, str]:
+    """The body's sanitized HTML and its plain text."""
+    body = clean_html(html)
+    return body, html_to_text(body)
 
 
 def wants_generated_summary(article) -> bool:

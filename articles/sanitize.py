@@ -30,7 +30,9 @@ URL_ATTRIBUTES = {"href", "src", "cite"}
 
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|figcaption|pre|tr|div)>|<br\s*/?>", re.I)
 _TAG = re.compile(r"<[^>]+>")
-_SPACE = re.compile(r"[ \t\r\f\v]+")
+# Runs of spaces and tabs to fold into one space; a single space (the common case,
+# between any two words) is left alone rather than replaced by itself.
+_SPACE = re.compile(r"[ \t\r\f\v]{2,}|[\t\r\f\v]")
 # Control, space-like and zero-width characters some parsers skip inside a URL.
 _INVISIBLE = re.compile(
     r"[\x00-\x20\x7f-\xa0\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f\u3000\ufeff]"

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import attrgetter
@@ -35,8 +35,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.caching import bump_generation
-from articles.content import base_slug, prepare
+from articles.content import base_slug, clean_body, prepare
+from articles.importers.pipeline import batch_writer
 from articles.models import SUMMARY_MAX_LENGTH, Article, Tag
+from articles.parallel import parallel_map
 from articles.search import refresh_search_index, search_vectors_deferred, tag_names_text
 
 DEFAULT_BATCH_SIZE = 500
@@ -222,14 +224,37 @@ def save_articles(
     on_reject: Callable[[Rejection], None] | None = None,
     on_batch: Callable[[ImportResult], None] | None = None,
     result: ImportResult | None = None,
+    workers: int = 1,
 ) -> ImportResult:
     """Validate and upsert `items`; return (and update `result` with) the counts.
 
     `result` is updated as batches commit, so a caller that sees an exception
-    mid-stream still knows what was written.
+    mid-stream still knows what was written. With `workers` > 1, bodies are
+    sanitized in that many processes, and batches are written while the next is
+    read (articles/importers/pipeline.py).
     """
     result = result if result is not None else ImportResult()
     saver = _BatchSaver(default_status, result)
+    with parallel_map(clean_body, workers) as clean, batch_writer() as write:
+        for batch in valid_batches(items, batch_size, result, on_reject):
+            cleaned = clean([item.body for item in batch])
+
+            def job(batch=batch, cleaned=cleaned) -> None:
+                saver.save(batch, cleaned())
+                if on_batch:
+                    on_batch(result)
+
+            write(job)
+    return result
+
+
+def valid_batches(
+    items: Iterable[ImportedArticle | Rejection | Skipped],
+    batch_size: int,
+    result: ImportResult,
+    on_reject: Callable[[Rejection], None] | None,
+) -> Iterator[list[ImportedArticle]]:
+    """The valid records in batches; rejections and skips are counted on the way."""
     seen_refs: set[str] = set()
     batch: list[ImportedArticle] = []
 
@@ -261,15 +286,10 @@ def save_articles(
             continue
         batch.append(item)
         if len(batch) >= batch_size:
-            saver.save(batch)
+            yield batch
             batch = []
-            if on_batch:
-                on_batch(result)
     if batch:
-        saver.save(batch)
-        if on_batch:
-            on_batch(result)
-    return result
+        yield batch
 
 
 class _BatchSaver:
@@ -282,7 +302,8 @@ class _BatchSaver:
         self.now = timezone.now()
         self.tag_names: dict[int, str] = {}
 
-    def save(self, items: list[ImportedArticle]) -> None:
+    def save(self, items: list[ImportedArticle], cleaned: list[tuple[str, str]]) -> None:
+        """`cleaned` holds each item's `clean_body()`, in order."""
         counts = ImportResult()
         # Deferred: the summary backfill computes the vectors, with the summaries.
         with transaction.atomic(), search_vectors_deferred():
@@ -291,9 +312,9 @@ class _BatchSaver:
             to_create: list[tuple[Article, list[int]]] = []
             to_update: list[tuple[Article, list[int] | None]] = []
             built: list[Article] = []
-            for item in items:
+            for item, clean in zip(items, cleaned, strict=True):
                 current = existing.get(item.import_ref) if item.import_ref else None
-                article = self.build(item, current, counts)
+                article = self.build(item, current, counts, clean)
                 built.append(article)
                 wanted = sorted({tag_ids[tag_key(name)] for name in item.tags})
                 if current is None:
@@ -365,7 +386,7 @@ class _BatchSaver:
                 ids[key] = new_tags[slugs[key]].pk
         return ids
 
-    def build(self, item: ImportedArticle, current: Article | None, counts) -> Article:
+    def build(self, item: ImportedArticle, current: Article | None, counts, cleaned) -> Article:
         """A prepared Article for `item`, carrying `current`'s identity when it exists."""
         published_at = item.published_at
         if published_at is not None and timezone.is_naive(published_at):
@@ -394,7 +415,7 @@ class _BatchSaver:
             # A placeholder keeps prepare() from looking up a unique slug per record;
             # assign_slugs() settles the batch's slugs in one or two queries.
             article.slug = item.slug or slug_from_ref(item.import_ref) or base_slug(item.headline)
-        prepare(article, summarize=False)
+        prepare(article, summarize=False, cleaned=cleaned)
         if item.summary_generated and article.summary:
             # Our own export says this summary was generated from the body: keep it
             # following the body, without paying to generate it again here.

@@ -1,12 +1,14 @@
 """import_articles and export_articles end to end."""
 
 import json
+import threading
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.core.management.base import OutputWrapper
 
+from articles.importers.base import _BatchSaver
 from articles.models import Article, Tag
 
 from .helpers import DATA
@@ -249,3 +251,38 @@ def test_progress_bar_on_a_terminal():
         "\rbig.jsonl [#######-----------------------]  25% 250 records"
     )
     assert "ETA" in err.getvalue() and err.getvalue().endswith("\n")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batches_written_on_the_writer_thread_with_worker_processes(tmp_path, monkeypatch):
+    """Outside a transaction the import overlaps its stages (importers/pipeline.py)."""
+    threads = set()
+    save = _BatchSaver.save
+
+    def recording_save(self, *args):
+        threads.add(threading.current_thread().name)
+        save(self, *args)
+
+    monkeypatch.setattr(_BatchSaver, "save", recording_save)
+    path = tmp_path / "many.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "import_ref": f"m:{n}",
+                    "headline": f"Story {n}",
+                    "tags": [f"T{n % 3}"],
+                    "body": f"<p onclick='x()'>Story {n} opens. It closes.</p>",
+                }
+            )
+            + "\n"
+            for n in range(30)
+        )  # fmt: skip
+    )
+    out = run(path, "--batch-size", "4", "--workers", "2")
+    assert "30 created, 0 updated, 0 unchanged, 0 rejected" in out
+    assert Article.objects.count() == 30 and Tag.objects.count() == 3
+    story = Article.objects.get(import_ref="m:7")
+    assert story.body == "<p>Story 7 opens. It closes.</p>" and story.summary_generated
+    assert "0 created, 0 updated, 30 unchanged" in run(path, "--batch-size", "4")
+    assert {name.split("_")[0] for name in threads} == {"import-writer"}

@@ -77,6 +77,12 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="Processes sanitizing bodies and generating summaries (default: one per core).",
+        )
+        parser.add_argument(
             "--batch-size",
             type=int,
             default=DEFAULT_BATCH_SIZE,
@@ -94,10 +100,12 @@ class Command(BaseCommand):
         batch_size,
         fetch_images,
         defer_summaries,
+        workers,
         **options,
     ):
-        if batch_size < 1:
-            raise CommandError("--batch-size must be at least 1.")
+        if batch_size < 1 or workers < 1:
+            raise CommandError("--batch-size and --workers must be at least 1.")
+        self.workers = workers
         files = [self.open_checked(Path(path), format) for path in paths]
         result = ImportResult()
         current = None
@@ -181,6 +189,7 @@ class Command(BaseCommand):
                     on_reject=on_reject,
                     on_batch=on_batch,
                     result=result,
+                    workers=self.workers,
                 )
                 if dry_run:
                     transaction.set_rollback(True)
@@ -194,6 +203,7 @@ class Command(BaseCommand):
         progress = Progress(self.stderr, "summaries", len(result.unsummarized))
         fill_summaries(
             batches_by_id(result.unsummarized),
+            workers=self.workers,
             on_batch=lambda examined, _: progress.update(examined, examined),
         )
         progress.update(len(result.unsummarized), len(result.unsummarized), final=True)

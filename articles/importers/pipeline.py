@@ -1,0 +1,46 @@
+"""Overlapping an import's stages, so both cores and the database work at once.
+
+While batch N is written (on a second thread with its own database connection,
+mostly waiting for PostgreSQL), this thread reads and validates batch N+1 and
+worker processes sanitize its bodies (articles.parallel). Order is kept: batches are written one at
+a time, in file order, each in its own transaction.
+
+Inside an open transaction (a dry run, a test) everything runs in this thread:
+another connection could not see that transaction's writes.
+"""
+
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+
+from django.db import connection
+
+
+@contextmanager
+def batch_writer() -> Iterator[Callable[[Callable[[], None]], None]]:
+    """`write(job)` runs `job` (one batch's transaction) after the previous one ends.
+
+    Concurrent with this thread when no transaction is open here; a job's error is
+    raised on the next `write()` or on leaving the block.
+    """
+    if connection.in_atomic_block:
+        yield lambda job: job()
+        return
+    pending: Future | None = None
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer") as thread:
+
+        def write(job: Callable[[], None]) -> None:
+            nonlocal pending
+            if pending:
+                pending.result()
+            pending = thread.submit(job)
+
+        try:
+            yield write
+            if pending:
+                pending.result()
+        finally:
+            if pending:
+                wait([pending])  # a batch under way commits or rolls back before we go
+            # Looked up in the writer thread, `connection` is that thread's own.
+            thread.submit(lambda: connection.close()).result()
