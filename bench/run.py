@@ -319,12 +319,22 @@ def import_throughput(env: dict) -> str:
     recreate_database(scratch)
     import_env = {**env, "DATABASE_URL": scratch}
     manage(import_env, "migrate", "--noinput")
+    # The two phases import_articles runs by default, timed one by one: storing
+    # (sanitized, tagged, live), then generating the summaries the file lacks,
+    # which also computes those articles' search vectors (see articles/backfill.py).
     started = time.perf_counter()
-    manage(import_env, "import_articles", str(path), "--format", "jsonl")
-    elapsed = time.perf_counter() - started
+    manage(import_env, "import_articles", str(path), "--format", "jsonl", "--defer-summaries")
+    stored = time.perf_counter() - started
+    started = time.perf_counter()
+    manage(import_env, "summarize_articles", "--missing")
+    summarized = time.perf_counter() - started
+    searchable = sql(scratch, "SELECT count(search_vector) FROM articles_article")
     return (
-        f"import: {IMPORT_COUNT:,} articles from JSON Lines into PostgreSQL in {elapsed:.1f} s"
-        f" = {IMPORT_COUNT / elapsed:,.0f} articles/s (target 5,000; includes process start-up)"
+        f"import: {IMPORT_COUNT:,} articles from JSON Lines into PostgreSQL, {CORES} worker"
+        f" processes: stored in {stored:.1f} s = {IMPORT_COUNT / stored:,.0f} articles/s"
+        f" (target 5,000; includes process start-up); their summaries and search vectors"
+        f" in {summarized:.1f} s = {IMPORT_COUNT / summarized:,.0f}/s; end to end"
+        f" {IMPORT_COUNT / (stored + summarized):,.0f} articles/s; {searchable[0][0]:,} searchable"
     )
 
 
