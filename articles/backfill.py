@@ -5,7 +5,7 @@ paths store articles first (`prepare(..., summarize=False)` leaves a summary tha
 is due to be generated empty) and fill the summaries here. Worker processes run
 the summarizer, a pure function of the text, while this process writes the
 previous batch; only this process touches the database. Writing a batch also
-computes the search vectors an import deferred (migration 0006) for its articles.
+computes the search vectors an import deferred (migration 0008) for its articles.
 """
 
 import os

@@ -236,7 +236,7 @@ def refresh_search_index(ids: Iterable[int] | None = None, batch_size: int = 200
 @contextmanager
 def search_vectors_deferred():
     """Inside this block (in a transaction), articles written with an empty summary get
-    no search vector yet: the summary backfill computes it (migration 0006)."""
+    no search vector yet: the summary backfill computes it (migration 0008)."""
     if connection.vendor != "postgresql":
         yield
         return

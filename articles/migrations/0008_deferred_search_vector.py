@@ -78,7 +78,7 @@ def postgresql_only(sql):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0005_search_vector_function"),
+        ("articles", "0007_published_updated_index"),
     ]
 
     operations = [
