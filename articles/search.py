@@ -18,7 +18,6 @@ the tag links themselves (demo content, importers) call refresh_search_index().
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import batched
 
@@ -233,18 +232,10 @@ def refresh_search_index(ids: Iterable[int] | None = None, batch_size: int = 200
     return changed
 
 
-@contextmanager
-def search_vectors_deferred():
-    """Inside this block (in a transaction), articles written with an empty summary get
-    no search vector yet: the summary backfill computes it (migration 0008)."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL newsroom.defer_search_vector = 'on'")
-        yield
-        # SET LOCAL lasts to the end of the outermost transaction, not of this block.
-        cursor.execute("SET LOCAL newsroom.defer_search_vector = 'off'")
+# Inside a transaction (SET LOCAL), articles written with an empty summary get no
+# search vector yet: the summary backfill computes it (migration 0008).
+DEFER_VECTORS_SQL = "SET LOCAL newsroom.defer_search_vector = 'on'"
+END_DEFERRAL_SQL = "SET LOCAL newsroom.defer_search_vector = 'off'"
 
 
 def index_pending(ids: list[int]) -> None:

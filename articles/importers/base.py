@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import attrgetter
@@ -39,7 +40,12 @@ from articles.content import base_slug, clean_body, prepare
 from articles.importers.pipeline import batch_writer
 from articles.models import SUMMARY_MAX_LENGTH, Article, Tag
 from articles.parallel import parallel_map
-from articles.search import refresh_search_index, search_vectors_deferred, tag_names_text
+from articles.search import (
+    DEFER_VECTORS_SQL,
+    END_DEFERRAL_SQL,
+    refresh_search_index,
+    tag_names_text,
+)
 
 DEFAULT_BATCH_SIZE = 500
 HEAD_SIZE = 64 * 1024  # bytes read to guess a format and check its encoding
@@ -305,8 +311,7 @@ class _BatchSaver:
     def save(self, items: list[ImportedArticle], cleaned: list[tuple[str, str]]) -> None:
         """`cleaned` holds each item's `clean_body()`, in order."""
         counts = ImportResult()
-        # Deferred: the summary backfill computes the vectors, with the summaries.
-        with transaction.atomic(), search_vectors_deferred():
+        with transaction.atomic(), batch_settings():
             existing, existing_tags = self.find_existing(items)
             tag_ids = self.resolve_tags(items)
             to_create: list[tuple[Article, list[int]]] = []
@@ -478,6 +483,35 @@ class _BatchSaver:
             refresh_search_index([article.pk for article, ids in to_update if ids is not None])
         if to_create or to_update:
             bump_generation()  # bulk writes send no signals; cached pages must go
+
+
+@contextmanager
+def batch_settings():
+    """PostgreSQL settings for one batch's transaction, sent in one round trip."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            ";".join(
+                [
+                    # The summary backfill computes these vectors, with the summaries.
+                    DEFER_VECTORS_SQL,
+                    # The look-ups take long IN lists of refs: a cached generic plan
+                    # cannot prove `import_ref <> ''`, so it skipped the partial
+                    # import_ref index and scanned the table for every batch.
+                    "SET LOCAL plan_cache_mode = force_custom_plan",
+                    # Bodies are compressed as stored: lz4, when the server has it,
+                    # costs a fraction of the default pglz.
+                    "SELECT set_config('default_toast_compression', 'lz4', true)"
+                    " FROM pg_settings WHERE name = 'default_toast_compression'"
+                    " AND 'lz4' = ANY(enumvals)",
+                ]
+            )
+        )
+        yield
+        # SET LOCAL lasts to the end of the outermost transaction, not of this block.
+        cursor.execute(END_DEFERRAL_SQL)
 
 
 IMAGE_PARTS = ("url", "alt", "caption", "credit")
