@@ -30,9 +30,7 @@ URL_ATTRIBUTES = {"href", "src", "cite"}
 
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|figcaption|pre|tr|div)>|<br\s*/?>", re.I)
 _TAG = re.compile(r"<[^>]+>")
-# Runs of spaces and tabs to fold into one space; a single space (the common case,
-# between any two words) is left alone rather than replaced by itself.
-_SPACE = re.compile(r"[ \t\r\f\v]{2,}|[\t\r\f\v]")
+_SPACE = re.compile(r"[ \t\r\f\v]{2,}|[\t\r\f\v]")  # a single space stays as it is
 # Control, space-like and zero-width characters some parsers skip inside a URL.
 _INVISIBLE = re.compile(
     r"[\x00-\x20\x7f-\xa0\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f\u3000\ufeff]"
@@ -70,8 +68,9 @@ def _drop_disguised_url(tag: str, attribute: str, value: str) -> str | None:
 
 def html_to_text(value: str) -> str:
     """Plain text of sanitized HTML, one block per line (for search and summaries)."""
-    text = _BLOCK_END.sub("\n", value or "")
-    text = _SPACE.sub(" ", html.unescape(_TAG.sub("", text)))  # _SPACE leaves newlines
+    text = html.unescape(_TAG.sub("", _BLOCK_END.sub("\n", value or "")))
+    if "  " in text or any(c in text for c in "\t\r\f\v"):  # scanning costs more
+        text = _SPACE.sub(" ", text)  # _SPACE leaves newlines
     return "\n".join(line for line in map(str.strip, text.split("\n")) if line)
 
 
