@@ -3,10 +3,19 @@ from itertools import count
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.models import Article, Tag
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Probe the database's features once, up front: SQLite's JSON probe is a query,
+    and it would land in whichever test's query count first needs it."""
+    with django_db_blocker.unblock():
+        connection.features.supports_json_field  # noqa: B018 (a cached probe)
 
 
 @pytest.fixture(autouse=True)
