@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from operator import attrgetter
 from typing import Any
 
@@ -241,16 +242,29 @@ def save_articles(
     """
     result = result if result is not None else ImportResult()
     saver = _BatchSaver(default_status, result)
-    with parallel_map(clean_body, workers) as clean, batch_writer() as write:
-        for batch in valid_batches(items, batch_size, result, on_reject):
-            cleaned = clean([item.body for item in batch])
 
-            def job(batch=batch, cleaned=cleaned) -> None:
-                saver.save(batch, cleaned())
-                if on_batch:
-                    on_batch(result)
+    def write_batch(built: BuiltBatch) -> None:
+        with one_off_queries():
+            saver.save(built)
+        if on_batch:
+            on_batch(result)
 
-            write(job)
+    with (
+        parallel_map(clean_body, workers) as clean,
+        batch_writer() as write,
+        one_off_queries(),
+    ):
+        waiting = None  # the previous batch, whose bodies the workers are cleaning
+        try:
+            for batch in valid_batches(items, batch_size, result, on_reject):
+                cleaning = clean([item.body for item in batch])
+                if waiting:
+                    write(partial(write_batch, saver.build_batch(*waiting)))
+                waiting = (batch, cleaning)
+        finally:
+            # Also when the file turns out broken further on: what was read is whole.
+            if waiting:
+                write(partial(write_batch, saver.build_batch(*waiting)))
     return result
 
 
@@ -298,8 +312,21 @@ def valid_batches(
         yield batch
 
 
+@dataclass
+class BuiltBatch:
+    """A batch of valid records, each with its prepared Article and the one it updates."""
+
+    items: list[ImportedArticle]
+    articles: list[Article]
+    existing: list[Article | None]
+    existing_tags: dict[int, list[int]]
+    counts: ImportResult
+
+
 class _BatchSaver:
-    """Writes one batch of valid records in one transaction with a handful of queries."""
+    """Builds a batch's articles, then writes them in one transaction with a handful
+    of queries. Building reads only committed articles by their own import_refs, so
+    it may run while the previous batch is being written."""
 
     def __init__(self, default_status: str, result: ImportResult):
         self.default_status = default_status
@@ -308,24 +335,31 @@ class _BatchSaver:
         self.now = timezone.now()
         self.tag_names: dict[int, str] = {}
 
-    def save(self, items: list[ImportedArticle], cleaned: list[tuple[str, str]]) -> None:
-        """`cleaned` holds each item's `clean_body()`, in order."""
+    def build_batch(self, items: list[ImportedArticle], cleaned: Callable[[], list]) -> BuiltBatch:
+        """`cleaned()` gives each item's `clean_body()`, in order."""
         counts = ImportResult()
+        existing, existing_tags = self.find_existing(items)
+        currents = [existing.get(item.import_ref) if item.import_ref else None for item in items]
+        articles = [
+            self.build(item, current, counts, clean)
+            for item, current, clean in zip(items, currents, cleaned(), strict=True)
+        ]
+        return BuiltBatch(items, articles, currents, existing_tags, counts)
+
+    def save(self, batch: BuiltBatch) -> None:
+        counts = batch.counts
         with transaction.atomic(), batch_settings():
-            existing, existing_tags = self.find_existing(items)
-            tag_ids = self.resolve_tags(items)
+            tag_ids = self.resolve_tags(batch.items)
             to_create: list[tuple[Article, list[int]]] = []
             to_update: list[tuple[Article, list[int] | None]] = []
-            built: list[Article] = []
-            for item, clean in zip(items, cleaned, strict=True):
-                current = existing.get(item.import_ref) if item.import_ref else None
-                article = self.build(item, current, counts, clean)
-                built.append(article)
+            for item, article, current in zip(
+                batch.items, batch.articles, batch.existing, strict=True
+            ):
                 wanted = sorted({tag_ids[tag_key(name)] for name in item.tags})
                 if current is None:
                     to_create.append((article, wanted))
                     continue
-                changed_tags = wanted != existing_tags.get(current.pk, [])
+                changed_tags = wanted != batch.existing_tags.get(current.pk, [])
                 if changed_tags or any(
                     getattr(article, f) != getattr(current, f) for f in COMPARED_FIELDS
                 ):
@@ -334,7 +368,7 @@ class _BatchSaver:
                     counts.unchanged += 1
             self.assign_slugs([article for article, _ in to_create])
             self.write(to_create, to_update)
-        counts.unsummarized = [article.pk for article in built if not article.summary]
+        counts.unsummarized = [article.pk for article in batch.articles if not article.summary]
         counts.created = len(to_create)
         counts.updated = len(to_update)
         counts.batches_committed = 1
@@ -497,10 +531,6 @@ def batch_settings():
                 [
                     # The summary backfill computes these vectors, with the summaries.
                     DEFER_VECTORS_SQL,
-                    # The look-ups take long IN lists of refs: a cached generic plan
-                    # cannot prove `import_ref <> ''`, so it skipped the partial
-                    # import_ref index and scanned the table for every batch.
-                    "SET LOCAL plan_cache_mode = force_custom_plan",
                     # Bodies are compressed as stored: lz4, when the server has it,
                     # costs a fraction of the default pglz.
                     "SELECT set_config('default_toast_compression', 'lz4', true)"
@@ -512,6 +542,28 @@ def batch_settings():
         yield
         # SET LOCAL lasts to the end of the outermost transaction, not of this block.
         cursor.execute(END_DEFERRAL_SQL)
+
+
+@contextmanager
+def one_off_queries():
+    """psycopg prepares none of this thread's queries inside the block.
+
+    A batch's look-ups take long IN lists. Prepared, PostgreSQL soon caches a
+    generic plan for them, and a generic plan cannot prove the partial index's
+    `import_ref <> ''` for a parameter: it scanned the whole table for every batch
+    (7.5 s of PostgreSQL's CPU for 20,000 articles instead of 2.4 s).
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    connection.ensure_connection()
+    psycopg_connection = connection.connection
+    threshold = psycopg_connection.prepare_threshold
+    psycopg_connection.prepare_threshold = None
+    try:
+        yield
+    finally:
+        psycopg_connection.prepare_threshold = threshold
 
 
 IMAGE_PARTS = ("url", "alt", "caption", "credit")
