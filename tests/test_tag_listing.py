@@ -118,6 +118,12 @@ def test_imports_follow(client, make_article):
     save_articles([record])
     assert_listings_follow_articles()
     assert tag_page(client) == []
+    # Retagged and re-dated: the new links arrive with the article's new values.
+    record.status, record.tags = "published", ["Politics", "Economy"]
+    record.published_at = base - timedelta(days=1)
+    save_articles([record])
+    assert_listings_follow_articles()
+    assert TagListing.objects.filter(published_at=record.published_at).count() == 2
 
 
 def test_tag_page_order_matches_the_plain_join(client, make_article):

@@ -225,7 +225,7 @@ class Command(BaseCommand):
         insert_articles(batch, now, search_vectors=vectors)
         insert_tag_links(
             [
-                (article.pk, tag.pk)
+                (article, tag.pk)
                 for article, article_tags in zip(batch, chosen, strict=True)
                 for tag in article_tags
             ]
