@@ -8,15 +8,17 @@ BAR_WIDTH = 30
 
 
 class Progress:
-    """Reports records done and bytes read from a file of known size.
+    """Reports records done and how far through the whole they are: bytes read from a
+    file of known size, or records of a known number (`of` names the whole).
 
     `stream` is a management command's OutputWrapper (self.stderr).
     """
 
-    def __init__(self, stream, label: str, total_bytes: int):
+    def __init__(self, stream, label: str, total: int, of: str = "the file"):
         self.stream = stream
         self.label = label
-        self.total = max(total_bytes, 1)
+        self.total = max(total, 1)
+        self.of = of
         self.tty = stream.isatty()
         self.started = self.last = time.monotonic()
 
@@ -39,7 +41,7 @@ class Progress:
             self.stream.write(line, ending="\n" if final else "")
         elif not final:
             self.stream.write(
-                f"{self.label}: {records:,} records, {fraction:.0%} of the file, "
+                f"{self.label}: {records:,} records, {fraction:.0%} of {self.of}, "
                 f"{rate:,.0f}/s, about {format_seconds(eta)} left"
             )
         self.stream.flush()

@@ -229,12 +229,18 @@ def test_progress_lines_when_not_a_terminal(tmp_path):
     from articles.importers.progress import Progress
 
     err = StringIO()
-    progress = Progress(OutputWrapper(err), "big.jsonl", total_bytes=1000)
+    progress = Progress(OutputWrapper(err), "big.jsonl", total=1000)
     progress.update(10, 100)  # too soon after the start: nothing printed
     progress.last -= 60
     progress.update(500, 500)
     assert err.getvalue().startswith("big.jsonl: 500 records, 50% of the file, ")
     assert "left" in err.getvalue()
+
+    err = StringIO()
+    progress = Progress(OutputWrapper(err), "summaries", total=40, of="the articles without one")
+    progress.last -= 60
+    progress.update(10, 10)
+    assert err.getvalue().startswith("summaries: 10 records, 25% of the articles without one")
 
 
 def test_progress_bar_on_a_terminal():
@@ -245,7 +251,7 @@ def test_progress_bar_on_a_terminal():
             return True
 
     err = Terminal()
-    progress = Progress(OutputWrapper(err), "big.jsonl", total_bytes=1000)
+    progress = Progress(OutputWrapper(err), "big.jsonl", total=1000)
     progress.update(250, 250, final=True)
     assert err.getvalue().startswith(
         "\rbig.jsonl [#######-----------------------]  25% 250 records"

@@ -200,7 +200,9 @@ class Command(BaseCommand):
         """Generate the summaries the import left pending (see articles/backfill.py)."""
         if not result.unsummarized:
             return
-        progress = Progress(self.stderr, "summaries", len(result.unsummarized))
+        progress = Progress(
+            self.stderr, "summaries", len(result.unsummarized), of="the articles without one"
+        )
         fill_summaries(
             batches_by_id(result.unsummarized),
             workers=self.workers,
