@@ -5,6 +5,7 @@ import json
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import conditional_escape as escape
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -24,23 +25,53 @@ def canonical_url(context) -> str:
     return url
 
 
-@register.inclusion_tag("includes/_page_meta.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def page_meta(context, title="", description="", kind="website", image=None):
     """Meta description, canonical link, OpenGraph and Twitter card tags for one page.
 
     `image` is an `articles.images.SocialImage` (absolute URL, size, alt) or None.
+    Built as a string: every page renders it, and a nested template costs several
+    times more. Every value is escaped as the template's autoescaping did.
     """
     description = " ".join((description or "").split()) or (
         f"The latest news from {settings.SITE_NAME}."
     )
-    return {
-        "title": title or settings.SITE_NAME,
-        "description": description,
-        "kind": kind,
-        "canonical": canonical_url(context),
-        "SITE_NAME": settings.SITE_NAME,
-        "image": image,
-    }
+    title = escape(title or settings.SITE_NAME)
+    description = escape(description)
+    canonical = escape(canonical_url(context))
+    lines = [
+        f'<meta name="description" content="{description}">',
+        f'  <link rel="canonical" href="{canonical}">',
+        f'  <meta property="og:site_name" content="{escape(settings.SITE_NAME)}">',
+        f'  <meta property="og:type" content="{escape(kind)}">',
+        f'  <meta property="og:title" content="{title}">',
+        f'  <meta property="og:description" content="{description}">',
+        f'  <meta property="og:url" content="{canonical}">',
+        *image_meta(image),
+        f'  <meta name="twitter:title" content="{title}">',
+        f'  <meta name="twitter:description" content="{description}">',
+    ]
+    return mark_safe("\n".join(lines) + "\n")
+
+
+def image_meta(image) -> list[str]:
+    """The OpenGraph and Twitter lines for a social image, or the plain card without one."""
+    if not image:
+        return ['  <meta name="twitter:card" content="summary">']
+    url, alt = escape(image.url), escape(image.alt)
+    lines = [f'  <meta property="og:image" content="{url}">']
+    if image.width:
+        lines += [
+            f'  <meta property="og:image:width" content="{escape(image.width)}">',
+            f'  <meta property="og:image:height" content="{escape(image.height)}">',
+        ]
+    return lines + [
+        f'  <meta property="og:image:type" content="{escape(image.mime_type)}">',
+        f'  <meta property="og:image:alt" content="{alt}">',
+        '  <meta name="twitter:card" content="summary_large_image">',
+        f'  <meta name="twitter:image" content="{url}">',
+        f'  <meta name="twitter:image:alt" content="{alt}">',
+    ]
 
 
 @register.simple_tag(takes_context=True)
