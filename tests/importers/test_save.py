@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
 
 from articles.backfill import batches_by_id, fill_summaries
 from articles.importers.base import ImportedArticle, Rejection, save_articles
@@ -47,8 +48,8 @@ def test_second_run_writes_nothing():
 
 def test_unchanged_record_costs_no_writes(django_assert_max_num_queries):
     save_articles([record(1, tags=["Local"])])
-    # look up articles + their tags + tags by name; on PostgreSQL also the two SET LOCAL
-    # around the batch (search vectors deferred); no writes
+    # look up articles + their tags + tags by name; on PostgreSQL also the batch's
+    # settings and their end; no writes
     with django_assert_max_num_queries(7) as captured:
         save_articles([record(1, tags=["Local"])])
     sql = " ".join(q["sql"] for q in captured.captured_queries).upper()
@@ -185,3 +186,18 @@ def test_native_ref_matches_article_written_on_the_site(make_article):
         ]
     )
     assert (result.created, result.unchanged) == (0, 1)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_early_batches_give_the_planner_statistics_for_the_look_ups():
+    def analyzed_columns():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT attname FROM pg_stats WHERE tablename = 'articles_article'"
+                " AND attname IN ('import_ref', 'slug') ORDER BY attname"
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    assert analyzed_columns() == []  # a new site's table: the planner would guess
+    save_articles([record(1), record(2), record(3)], batch_size=1)  # analyzed with rows
+    assert analyzed_columns() == ["import_ref", "slug"]
