@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from itertools import batched
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from articles.caching import bump_generation
 from articles.content import wants_generated_summary
@@ -65,11 +65,31 @@ def _store(batch: list[Article], due: list[Article], job: Callable, dry_run: boo
     if not dry_run:
         with transaction.atomic():
             if updated:
-                Article.objects.bulk_update(updated, ["summary", "summary_generated"])
-                bump_generation()  # bulk_update skips the signals that drop cached pages
+                write_summaries(updated)
+                bump_generation()  # bulk writes skip the signals that drop cached pages
             # The vectors an import deferred: computed now, with the summary.
             index_pending([article.pk for article in batch])
     return len(updated)
+
+
+def write_summaries(articles: list[Article]) -> None:
+    """Store these articles' summaries: on PostgreSQL one UPDATE from arrays, which
+    costs a fraction of bulk_update's CASE per row to build and to run."""
+    if connection.vendor != "postgresql":
+        Article.objects.bulk_update(articles, ["summary", "summary_generated"])
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Article._meta.db_table} AS article"
+            " SET summary = new.summary, summary_generated = new.generated"
+            " FROM unnest(%s::bigint[], %s::text[], %s::boolean[]) AS new(id, summary, generated)"
+            " WHERE article.id = new.id",
+            [
+                [article.pk for article in articles],
+                [article.summary for article in articles],
+                [article.summary_generated for article in articles],
+            ],
+        )
 
 
 def _summarize(texts: tuple[str, str, str]) -> str:
