@@ -1,5 +1,8 @@
-"""The page head's meta tags, tag links and static addresses, now built in Python, give
-the markup the templates they replaced gave (the templates are kept here as the oracle)."""
+"""The page head's meta tags, tag links, lead pictures and static addresses, now built in
+Python, give the markup the templates they replaced gave (the templates are kept here as
+the oracle)."""
+
+from types import SimpleNamespace
 
 import pytest
 from django.template import Context, Template
@@ -8,8 +11,9 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from articles.context_processors import site
-from articles.images import SocialImage
+from articles.images import Picture, SocialImage
 from articles.models import Tag
+from articles.templatetags.pictures import lead_picture
 from articles.templatetags.seo import page_meta
 from articles.templatetags.tag_links import tag_links
 
@@ -41,6 +45,21 @@ PAGE_META_TEMPLATE = """<meta name="description" content="{{ description }}">
 TAG_LIST_TEMPLATE = (
     '{% if tags %}<ul class="tags" aria-label="Tags">{% for tag in tags %}<li><a href="'
     '{{ tag.get_absolute_url }}">{{ tag.name }}</a></li>{% endfor %}</ul>{% endif %}'
+)
+
+# templates/articles/_picture.html as it was.
+PICTURE_TEMPLATE = (
+    "{% with picture=article.lead_picture %}{% if picture %}<picture><source"
+    ' type="image/webp" srcset="{{ picture.webp_srcset }}" sizes="{{ sizes }}"><img'
+    ' src="{% if small %}{{ picture.small_src }}{% else %}{{ picture.src }}{% endif'
+    ' %}" srcset="{{ picture.fallback_srcset }}" sizes="{{ sizes }}" width="{% if'
+    ' small %}{{ picture.small_width }}{% else %}{{ picture.width }}{% endif %}"'
+    ' height="{% if small %}{{ picture.small_height }}{% else %}{{ picture.height }}'
+    '{% endif %}" alt="{{ article.lead_image_alt }}"{% if lazy %} loading="lazy"{%'
+    ' else %} fetchpriority="high"{% endif %} decoding="async"></picture>{% elif'
+    ' article.lead_image_url and not small %}<img src="{{ article.lead_image_url }}"'
+    ' alt="{{ article.lead_image_alt }}"{% if lazy %} loading="lazy"{% endif %}'
+    ' referrerpolicy="no-referrer">{% endif %}{% endwith %}'
 )
 
 
@@ -118,3 +137,32 @@ def test_header_search_box_keeps_the_query_only_on_the_search_page(client, make_
     for url in ("/", article.get_absolute_url()):
         html = client.get(url).content.decode()
         assert 'id="site-search-q" type="search" name="q" value=""' in html
+
+
+PICTURE = Picture(
+    webp_srcset="/media/a-400.webp 400w, /media/a-800.webp 800w",
+    fallback_srcset="/media/a-400.jpg 400w, /media/a-800.jpg?x=1&y=2 800w",
+    fallback_type="image/jpeg",
+    src="/media/a-800.jpg?x=1&y=2",
+    width=800,
+    height=450,
+    small_src="/media/a-400.jpg",
+    small_width=400,
+    small_height=225,
+)
+
+
+@pytest.mark.parametrize("lazy", [False, True])
+@pytest.mark.parametrize("small", [False, True])
+@pytest.mark.parametrize(
+    "picture,url",
+    [(PICTURE, ""), (None, 'https://example.com/a.jpg?a=1&b="2"'), (None, "")],
+    ids=["renditions", "imported", "none"],
+)
+def test_lead_picture_matches_the_old_template(picture, url, small, lazy):
+    article = SimpleNamespace(lead_picture=picture, lead_image_url=url, lead_image_alt=HOSTILE)
+    sizes = '(max-width: 42rem) 100vw, "40rem"'
+    old = Template(PICTURE_TEMPLATE).render(
+        Context({"article": article, "sizes": sizes, "small": small, "lazy": lazy})
+    )
+    assert lead_picture(article, sizes, small=small, lazy=lazy) == old
