@@ -6,7 +6,9 @@ worker processes sanitize its bodies (articles.parallel). Order is kept: batches
 a time, in file order, each in its own transaction.
 
 Inside an open transaction (a dry run, a test) everything runs in this thread:
-another connection could not see that transaction's writes.
+another connection could not see that transaction's writes. So it does on SQLite,
+which takes one writer at a time and would gain nothing (and whose shared-cache
+test databases refuse a read while another connection writes).
 """
 
 from collections.abc import Callable, Iterator
@@ -20,10 +22,10 @@ from django.db import connection
 def batch_writer() -> Iterator[Callable[[Callable[[], None]], None]]:
     """`write(job)` runs `job` (one batch's transaction) after the previous one ends.
 
-    Concurrent with this thread when no transaction is open here; a job's error is
-    raised on the next `write()` or on leaving the block.
+    Concurrent with this thread on PostgreSQL when no transaction is open here; a
+    job's error is raised on the next `write()` or on leaving the block.
     """
-    if connection.in_atomic_block:
+    if connection.in_atomic_block or connection.vendor != "postgresql":
         yield lambda job: job()
         return
     pending: Future | None = None
