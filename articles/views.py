@@ -9,7 +9,13 @@ from django.views.generic import DetailView, ListView
 from articles.compiled import CompiledQuery, Param
 from articles.models import Article, ArticleRedirect, Tag, TagRedirect
 from articles.pagination import BoundedPaginator, IdsFirstPaginator
-from articles.search import MAX_QUERY_LENGTH, ParsedQuery, search_articles, snippet
+from articles.search import (
+    MAX_QUERY_LENGTH,
+    RESULTS_PER_PAGE,
+    ParsedQuery,
+    search_articles,
+    snippet,
+)
 
 
 def follow_tag_redirects(view):
@@ -123,7 +129,8 @@ class SearchView(PublishedArticlesMixin, ListView):
     """/search/?q=: published articles matching the query (see articles.search)."""
 
     template_name = "articles/search.html"
-    paginator_class = BoundedPaginator  # the search vector's raw SQL names its table
+    paginate_by = RESULTS_PER_PAGE
+    paginator_class = BoundedPaginator  # ids first buys nothing: results are capped
 
     def get(self, request, *args, **kwargs):
         self.query = ParsedQuery.parse(request.GET.get("q", ""))

@@ -5,6 +5,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import search as search_module
 from articles.backfill import batches_by_id, fill_summaries
 from articles.importers.base import ImportedArticle, save_articles
 from articles.models import Article, Tag
@@ -378,6 +379,27 @@ def test_import_leaves_the_vector_to_the_summary_backfill_which_computes_it_once
     # Story 3 has no sentence to summarize, yet gets its vector too.
     assert vectors() == [("t:1", False), ("t:2", False), ("t:3", False)]
     assert len(found(client, "otters")) == 2 and len(found(client, "story")) == 3
+
+
+@on_postgresql
+def test_only_the_newest_matches_are_ranked(client, make_article, monkeypatch):
+    monkeypatch.setattr(search_module, "CANDIDATES", 3)
+    now = timezone.now()
+    oldest = make_article(headline="Lighthouse", published_at=now - timedelta(days=9))
+    newer = [
+        make_article(
+            body=f"<p>Story {n} mentions a lighthouse.</p>",
+            summary="Nothing to see.",
+            published_at=now - timedelta(days=n),
+        )
+        for n in range(1, 5)
+    ]
+    make_article(headline="Lighthouse draft", status=Article.Status.DRAFT)
+    # The best match by rank (its headline) is older than the three newest matches.
+    assert found(client, "lighthouse") == newer[:3]
+    assert oldest not in found(client, "lighthouse")
+    monkeypatch.setattr(search_module, "CANDIDATES", 10)
+    assert found(client, "lighthouse")[0] == oldest  # ranked first once it is a candidate
 
 
 @on_postgresql
