@@ -9,6 +9,8 @@ most of the cost of inserting an article.
 
 from django.db import migrations
 
+from articles.migrations._postgresql import postgresql_only
+
 # The text search configuration must match articles.search.SEARCH_CONFIG.
 SEARCH_SQL = """
 CREATE FUNCTION articles_search_vector(
@@ -72,14 +74,6 @@ END
 $$;
 DROP FUNCTION articles_search_vector(text, text, text, text, text);
 """
-
-def postgresql_only(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return run
-
 
 class Migration(migrations.Migration):
 

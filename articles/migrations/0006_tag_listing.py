@@ -12,6 +12,8 @@ The unmanaged model TagListing reads those columns.
 
 from django.db import migrations, models
 
+from articles.migrations._postgresql import postgresql_only
+
 LISTING_SQL = """
 ALTER TABLE articles_article_tags
   ADD COLUMN status varchar(20),
@@ -68,14 +70,6 @@ DROP FUNCTION IF EXISTS articles_tag_link_copy_article();
 DROP INDEX IF EXISTS article_tag_listing;
 ALTER TABLE articles_article_tags DROP COLUMN IF EXISTS status, DROP COLUMN IF EXISTS published_at;
 """
-
-
-def postgresql_only(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return run
 
 
 class Migration(migrations.Migration):

@@ -11,6 +11,8 @@ summary, for every article it examines.
 
 from django.db import migrations
 
+from articles.migrations._postgresql import postgresql_only
+
 TRIGGER_SQL = """
 CREATE OR REPLACE FUNCTION articles_article_search_vector() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -66,14 +68,6 @@ BEGIN
 END
 $$;
 """
-
-
-def postgresql_only(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return run
 
 
 class Migration(migrations.Migration):

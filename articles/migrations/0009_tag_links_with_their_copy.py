@@ -10,6 +10,8 @@ before.
 
 from django.db import migrations
 
+from articles.migrations._postgresql import postgresql_only
+
 COPY_SQL = """
 CREATE OR REPLACE FUNCTION articles_tag_link_copy_article() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -34,14 +36,6 @@ BEGIN
 END
 $$;
 """
-
-
-def postgresql_only(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return run
 
 
 class Migration(migrations.Migration):
