@@ -121,10 +121,11 @@ def _full_text_search(query: ParsedQuery):
     walking the date index, whichever the word's frequency favours.
     """
     ts_query = _ts_query(query)
-    newest = (
+    # Fetched once, here: as a subquery the page and its count each ran it again.
+    newest = list(
         full_text_match(Article.objects.published(), query)
         .order_by("-published_at", "-pk")
-        .values("pk")[:CANDIDATES]
+        .values_list("pk", flat=True)[:CANDIDATES]
     )
     return (
         Article.objects.published()
