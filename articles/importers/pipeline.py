@@ -1,9 +1,12 @@
 """Overlapping an import's stages, so both cores and the database work at once.
 
-While batch N is written (on a second thread with its own database connection,
-mostly waiting for PostgreSQL), this thread reads and validates batch N+1 and
-worker processes sanitize its bodies (articles.parallel). Order is kept: batches are written one at
-a time, in file order, each in its own transaction.
+Three things happen at once (articles/importers/base.py, save_articles):
+- worker processes sanitize the bodies of the batch just read (articles.parallel);
+- this thread builds the batch before it, from its cleaned bodies, and reads on;
+- a second thread, with its own database connection, writes the batch before that,
+  mostly waiting for PostgreSQL.
+Order is kept: batches are written one at a time, in file order, each in its own
+transaction.
 
 Inside an open transaction (a dry run, a test) everything runs in this thread:
 another connection could not see that transaction's writes. So it does on SQLite,
