@@ -240,8 +240,9 @@ def save_articles(
 
     `result` is updated as batches commit, so a caller that sees an exception
     mid-stream still knows what was written. With `workers` > 1, bodies are
-    sanitized in that many processes, and batches are written while the next is
-    read (articles/importers/pipeline.py).
+    sanitized in that many processes; on PostgreSQL, outside a transaction, each
+    batch is written on a second thread while the next ones are read and built
+    (articles/importers/pipeline.py).
     """
     result = result if result is not None else ImportResult()
     saver = _BatchSaver(default_status, result)
