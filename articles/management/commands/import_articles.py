@@ -1,7 +1,8 @@
 """import_articles: read files in any supported format and upsert their articles.
 
-Thin by design: arguments → the format's parse() → save_articles() → one summary
-line. See articles/importers/ for the formats and the rules.
+Thin by design: arguments → the format's parse() → save_articles() → the summary
+backfill (articles/backfill.py) → one summary line. See articles/importers/ for the
+formats and the rules.
 """
 
 import json
