@@ -537,6 +537,14 @@ ANALYZE_IF_UNKNOWN_SQL = """DO $$ BEGIN
 END $$"""
 
 
+# For the rest of the transaction, bodies are compressed as they are stored with lz4
+# (when the server has it): a fraction of the default pglz's cost. Bulk writers use it.
+LZ4_BODIES_SQL = (
+    "SELECT set_config('default_toast_compression', 'lz4', true) FROM pg_settings"
+    " WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)"
+)
+
+
 @contextmanager
 def batch_settings():
     """PostgreSQL settings for one batch's transaction, sent in one round trip."""
@@ -549,11 +557,7 @@ def batch_settings():
                 [
                     # The summary backfill computes these vectors, with the summaries.
                     DEFER_VECTORS_SQL,
-                    # Bodies are compressed as stored: lz4, when the server has it,
-                    # costs a fraction of the default pglz.
-                    "SELECT set_config('default_toast_compression', 'lz4', true)"
-                    " FROM pg_settings WHERE name = 'default_toast_compression'"
-                    " AND 'lz4' = ANY(enumvals)",
+                    LZ4_BODIES_SQL,
                     ANALYZE_IF_UNKNOWN_SQL,
                 ]
             )

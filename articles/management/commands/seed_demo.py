@@ -18,7 +18,7 @@ from django.utils.text import slugify
 
 from articles.caching import bump_generation
 from articles.content import prepare
-from articles.importers.base import insert_articles, insert_tag_links
+from articles.importers.base import LZ4_BODIES_SQL, insert_articles, insert_tag_links
 from articles.models import Article, Tag
 from articles.search import tag_names_text
 
@@ -238,12 +238,7 @@ def bulk_load_settings():
         # New search entries wait in the GIN index's pending list and go in
         # sorted, many at a time, instead of one row at a time.
         cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
-        # Bodies are compressed as they are stored: lz4 (when the server has it)
-        # costs a fraction of the default pglz.
-        cursor.execute(
-            "SELECT set_config('default_toast_compression', 'lz4', true) FROM pg_settings"
-            " WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)"
-        )
+        cursor.execute(LZ4_BODIES_SQL)
 
 
 def search_vectors(stories: list[Article]) -> list[str] | None:
