@@ -38,21 +38,24 @@ def fill_summaries(
     transaction; `on_batch(examined, changed)` follows each.
     """
     examined = changed = 0
+
+    def store(batch, due, job) -> None:
+        nonlocal examined, changed
+        changed += _store(batch, due, job, dry_run)
+        examined += len(batch)
+        if on_batch:
+            on_batch(examined, changed)
+
     with parallel_map(_summarize, workers or os.cpu_count() or 1) as start:
-        previous = None
+        previous = None  # stored while the workers summarize the batch after it
         for batch in batches:
             due = [article for article in batch if wants_generated_summary(article)]
             job = start([(a.headline, a.body, a.body_text) for a in due])
             if previous:
-                changed += _store(*previous, dry_run)
-                if on_batch:
-                    on_batch(examined, changed)
-            examined += len(batch)
+                store(*previous)
             previous = (batch, due, job)
         if previous:
-            changed += _store(*previous, dry_run)
-            if on_batch:
-                on_batch(examined, changed)
+            store(*previous)
     return examined, changed
 
 
