@@ -25,10 +25,12 @@ from typing import TypedDict
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csp import get_nonce
+from django.urls import Resolver404, resolve
 from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
@@ -44,6 +46,29 @@ CONTENT_APPS = ("articles",)
 # Headers recomputed for every response served from an entry.
 RECOMPUTED_HEADERS = {"content-length", "date", "etag", "last-modified", "cache-control"}
 NEVER_STORE_DIRECTIVES = {"private", "no-cache", "no-store"}
+# The query parameters each view reads (by URL name); every other parameter, tracking
+# ones included, is dropped before the page is looked up, rendered or stored, so a
+# stream of `?utm_x=N` can neither fill the cache with copies nor bypass it.
+QUERY_PARAMETERS = {
+    "articles:index": ("page",),
+    "articles:tag": ("page",),
+    "articles:search": ("q", "page"),
+    "sitemap_section": ("p",),
+}
+# The union: the first look-up uses these, before the address is resolved to a view.
+ANY_VIEW_PARAMETERS = frozenset(p for names in QUERY_PARAMETERS.values() for p in names)
+
+
+def _cache_errors() -> tuple[type[BaseException], ...]:
+    """What a failing cache raises; anything else is a bug and propagates."""
+    try:
+        from redis.exceptions import RedisError
+    except ImportError:  # pragma: no cover - redis is a dependency
+        return (OSError,)
+    return (OSError, RedisError)
+
+
+CACHE_ERRORS = _cache_errors()
 
 
 class Entry(TypedDict):
@@ -74,18 +99,23 @@ def _bump() -> None:
         cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
 
 
+_bump.page_cache_invalidation = True  # tests/conftest.py runs it where a commit would
+
+
 def bump_generation(using: str = DEFAULT_DB_ALIAS) -> None:
     """Invalidate every cached page. Call it after any bulk write that skips signals.
 
-    It bumps now and again when the surrounding transaction commits: a reader who
-    fetched the new generation before the commit could have cached the old rows
-    under it.
+    Inside a transaction it bumps once, when the transaction commits: a rolled-back
+    write (a dry run) changes nothing, the cache included. Bumping after the commit
+    is enough because a reader files its page under the generation it read *before*
+    reading the rows: a page rendered from the old rows carries the old number.
     """
-    _bump()
     connection = transaction.get_connection(using)
-    if connection.in_atomic_block and not any(
-        func is _bump for _, func, _ in connection.run_on_commit
-    ):
+    # Blocks Django's TestCase opens never commit; like Django's own `durable` check,
+    # they count as autocommit, so tests see what a committed change does.
+    if all(block._from_testcase for block in connection.atomic_blocks):
+        _bump()
+    elif not any(func is _bump for _, func, _ in connection.run_on_commit):
         transaction.on_commit(_bump, using=using, robust=True)
 
 
@@ -148,9 +178,18 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True)
             return response
         try:
-            generation, key, entry = self.lookup(request)
+            address = page_address(request, ANY_VIEW_PARAMETERS)
+        except DisallowedHost:
+            # A forged Host: Django answers 400 below; nothing of it is cached.
+            return self.get_response(request)
+        try:
+            generation, key, entry = self.lookup(request, address)
+            if entry is None and (narrowed := self.narrow(request)) != address:
+                # Parameters this view ignores: the page is the one without them.
+                address, key = narrowed, page_key(generation, narrowed)
+                entry = cache.get(key)
             next_scheduled = None if entry else next_scheduled_time(generation)
-        except Exception:
+        except CACHE_ERRORS:
             # The cache is down: readers still get pages, straight from the database.
             logger.exception("Page cache unavailable; serving uncached")
             return self.get_response(request)
@@ -163,7 +202,23 @@ class PageCacheMiddleware:
             return response
         return finish(request, response, store(key, response, next_scheduled), hit=False)
 
-    def lookup(self, request: HttpRequest) -> tuple[int, str, Entry | None]:
+    def narrow(self, request: HttpRequest) -> str:
+        """Keep only the query parameters the view reads, in the request itself too:
+        the page (its pagination links keep the query string) must be the same
+        whatever else the address carried."""
+        try:
+            url_name = resolve(request.path_info).view_name
+        except Resolver404:
+            url_name = ""
+        read = QUERY_PARAMETERS.get(url_name, ())
+        kept = QueryDict(mutable=True)
+        for name in read:
+            if (value := request.GET.get(name)) is not None:
+                kept[name] = value
+        request.GET = kept
+        return page_address(request, read)
+
+    def lookup(self, request: HttpRequest, address: str) -> tuple[int, str, Entry | None]:
         """The current generation, the page's key under it, and the entry if any.
 
         One round trip in the usual case: the generation and the page under the
@@ -171,12 +226,12 @@ class PageCacheMiddleware:
         Redis); only after a change is the page read again under the new number.
         """
         if (guess := self.last_generation) is not None:
-            key = page_key(guess, request)
+            key = page_key(guess, address)
             found = cache.get_many([GENERATION_KEY, key])
             if found.get(GENERATION_KEY) == guess:
                 return guess, key, found.get(key)
         generation = self.last_generation = current_generation()
-        key = page_key(generation, request)
+        key = page_key(generation, address)
         return generation, key, cache.get(key)
 
     def is_cacheable_request(self, request: HttpRequest) -> bool:
@@ -188,10 +243,19 @@ class PageCacheMiddleware:
         )
 
 
-def page_key(generation: int, request: HttpRequest) -> str:
-    # The full URL: scheme and host (feeds build absolute links from them), path, query.
-    url = request.build_absolute_uri()
-    return f"page-cache:{generation}:{hashlib.sha256(url.encode()).hexdigest()}"
+def page_address(request: HttpRequest, parameters) -> str:
+    """Scheme, host (validated: DisallowedHost for a forged one), path and the given
+    query parameters in a fixed order: what identifies a page in the cache."""
+    query = QueryDict(mutable=True)
+    for name in sorted(parameters):
+        if (value := request.GET.get(name)) is not None:
+            query[name] = value
+    address = f"{request.scheme}://{request.get_host()}{request.path}"
+    return f"{address}?{query.urlencode()}" if query else address
+
+
+def page_key(generation: int, address: str) -> str:
+    return f"page-cache:{generation}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def is_cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:

@@ -3,7 +3,7 @@ from itertools import count
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -43,6 +43,28 @@ def empty_cache(settings):
     """
     settings.PAGE_CACHE_TIMEOUT = 0
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def page_cache_invalidation_on_block_commit(monkeypatch):
+    """Django's TestCase runs each test in a transaction that never commits, so the
+    page cache's invalidations (sent when a transaction commits) would never run.
+    Run them when the last atomic block the code itself opened closes without a
+    rollback: where a real transaction commits. Other on_commit callbacks keep
+    Django's test behaviour."""
+    real_exit = transaction.Atomic.__exit__
+
+    def exit_and_invalidate(self, exc_type, exc_value, traceback):
+        result = real_exit(self, exc_type, exc_value, traceback)
+        conn = transaction.get_connection(self.using)
+        if conn.atomic_blocks and all(block._from_testcase for block in conn.atomic_blocks):
+            due = [c for c in conn.run_on_commit if getattr(c[1], "page_cache_invalidation", 0)]
+            conn.run_on_commit = [c for c in conn.run_on_commit if c not in due]
+            for _, func, _ in due:
+                func()
+        return result
+
+    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_and_invalidate)
 
 
 @pytest.fixture

@@ -359,14 +359,21 @@ def test_imports_invalidate(client, make_article, tmp_path):
     assert "Imported wire story" in html(client, "/")
 
 
-def test_bump_generation_runs_again_on_commit(db, django_capture_on_commit_callbacks):
-    """A reader between the bump and the commit may cache old rows; the commit bump drops them."""
+def test_bump_generation_waits_for_the_commit(db):
+    """Readers file pages under the generation read before the rows, so one bump at
+    commit is enough; a rolled-back write (a dry run) changes nothing."""
+    from django.db import transaction
+
     before = caching.current_generation()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with transaction.atomic():
         caching.bump_generation()
-        caching.bump_generation()  # many changes in one transaction: one commit bump
-    assert len(callbacks) == 1
-    assert caching.current_generation() == before + 3
+        caching.bump_generation()  # many changes in one transaction: one bump
+        assert caching.current_generation() == before
+    assert caching.current_generation() == before + 1
+    with transaction.atomic():
+        caching.bump_generation()
+        transaction.set_rollback(True)
+    assert caching.current_generation() == before + 1
 
 
 def test_lost_generation_never_reuses_an_old_number(client, make_article):
@@ -457,3 +464,66 @@ def test_republish_via_update_appears_when_its_time_comes(client, make_article, 
     Article.objects.filter(pk=later.pk).update(published_at=timezone.now() + timedelta(minutes=10))
     clock.offset = timedelta(minutes=61).total_seconds()
     assert "Moved story" in html(client, "/")
+
+
+# Findings of issue 17 ---------------------------------------------------------------
+
+
+def test_parameters_a_view_ignores_neither_fill_nor_bypass_the_cache(client, make_article):
+    make_article(headline="Tracked story")
+    assert_cached(client, "/")
+    for n in range(30):
+        response = client.get(f"/?utm_source=mail&utm_x={n}&fbclid={n}")
+        assert response["X-Page-Cache"] == "hit"
+    # The front page reads only `page`; a `q` there is just as ignored.
+    assert client.get("/?q=anything")["X-Page-Cache"] == "hit"
+    page_keys = [k for k in cache._cache if "page-cache:1" in k and "next-scheduled" not in k]
+    assert len(page_keys) == 1
+
+
+def test_ignored_parameters_never_reach_a_stored_page(client, make_article):
+    """Pagination links keep the query string: a page rendered for `?evil=1` must
+    not be stored with it and served to everyone."""
+    for _ in range(21):
+        make_article()
+    first = client.get("/?page=2&evil=1")
+    assert first["X-Page-Cache"] == "miss"
+    assert "evil" not in first.content.decode()
+    assert client.get("/?page=2")["X-Page-Cache"] == "hit"
+
+
+def test_search_keys_on_its_query(client, make_article):
+    make_article(headline="Harbour news")
+    make_article(headline="Council news")
+    assert "Harbour news" in html(client, "/search/?q=harbour&utm=1")
+    assert "Council news" in html(client, "/search/?q=council")
+    assert client.get("/search/?q=harbour")["X-Page-Cache"] == "hit"
+
+
+def test_forged_host_is_a_400_without_an_error_log(client, make_article, caplog):
+    make_article()
+    with caplog.at_level("DEBUG"):
+        response = client.get("/", headers={"host": "evil.example"})
+    assert response.status_code == 400
+    logged = [r for r in caplog.records if r.name != "django.security.DisallowedHost"]
+    assert [r for r in logged if r.levelno >= 40] == []
+    # Django's own security logger goes nowhere a page of tracebacks would pile up.
+    import logging
+
+    security = logging.getLogger("django.security.DisallowedHost")
+    assert not security.propagate
+    assert all(isinstance(h, logging.NullHandler) for h in security.handlers)
+
+
+def test_import_dry_run_keeps_the_page_cache(client, make_article, tmp_path):
+    make_article(headline="Before the dry run")
+    assert_cached(client, "/")
+    before = caching.current_generation()
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        '{"import_ref": "wire:1", "headline": "Not really", "body": "<p>Text.</p>",'
+        ' "status": "published"}\n'
+    )
+    call_command("import_articles", str(source), "--dry-run", stdout=StringIO())
+    assert caching.current_generation() == before
+    assert client.get("/")["X-Page-Cache"] == "hit"
