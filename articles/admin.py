@@ -1,26 +1,26 @@
 """The editors' desk.
 
 Authors write their own drafts; Editors (who hold `articles.publish_article`) also
-publish, schedule and unpublish, and work on everyone's articles. Every rule is
-enforced here on the server: querysets, read-only fields, object permissions and
-action permissions. Hidden buttons are only a convenience on top.
+publish, schedule and unpublish, and work on everyone's articles. Who may touch
+which article is enforced here on the server: querysets, object permissions and
+action permissions. The moves between states and their rules are the model's
+(articles.publishing); the form's state controls call them
+(articles.publishing_admin). Hidden buttons are only a convenience on top.
 """
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count
 from django.template.response import TemplateResponse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django_prose_editor.widgets import AdminProseEditorWidget
 
 from articles.content import reserved_slugs
-from articles.models import PUBLISH_PERMISSION, SUMMARY_MAX_LENGTH, Article, Tag
-from articles.sanitize import clean_html, html_to_text
+from articles.models import SUMMARY_MAX_LENGTH, Article, Tag
+from articles.publishing_admin import PublishingAdminMixin, PublishingFields
 from articles.search import ParsedQuery, full_text_match
 from articles.summary_admin import SummaryAdminMixin
 
@@ -39,20 +39,8 @@ BODY_EDITOR_EXTENSIONS = {
     "SpecialCharacters": True,
 }
 
-# The change form's publishing buttons (the name of the submit button pressed).
-PUBLISH_NOW = "_publish_now"
-SCHEDULE = "_schedule"
-SAVE_DRAFT = "_save_draft"
-UNPUBLISH = "_unpublish"
-INTENTS = (PUBLISH_NOW, SCHEDULE, SAVE_DRAFT, UNPUBLISH)
 
-
-def local_time(value):
-    """A datetime as the desk reads it: in the newsroom's zone, with the zone's name."""
-    return date_format(timezone.localtime(value), "j F Y, H:i T")
-
-
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(PublishingFields, forms.ModelForm):
     summary = forms.CharField(
         required=False,
         max_length=SUMMARY_MAX_LENGTH,
@@ -60,13 +48,10 @@ class ArticleAdminForm(forms.ModelForm):
         help_text=Article._meta.get_field("summary").help_text,
     )
 
-    # Set per request by ArticleAdmin.get_form.
-    can_publish = False
-
     class Meta:
         model = Article
         fields = [
-            "headline", "slug", "standfirst", "body", "status", "published_at", "tags",
+            "headline", "slug", "standfirst", "body", "tags",
             "summary", "byline", "source_name", "source_url",
             "lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit",
             "lead_image_url",
@@ -84,15 +69,10 @@ class ArticleAdminForm(forms.ModelForm):
             "(at most 300 characters).",
             "body": "Headings, paragraphs, lists, links, quotes, bold and italic. Pasted "
             "text is cleaned; a published article needs a body.",
-            "published_at": "Date and time in the newsroom's time zone. A future time "
-            "with status Published schedules the article.",
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "published_at" in self.fields:
-            # "Publish now" needs no time; an empty field keeps the current one.
-            self.fields["published_at"].required = False
         if "lead_image" in self.fields:
             # The admin names the file input only by a fieldset legend, which assistive
             # technology does not announce for the input itself.
@@ -107,41 +87,6 @@ class ArticleAdminForm(forms.ModelForm):
                 params={"slug": slug},
             )
         return slug
-
-    def intent(self):
-        """Which publishing button was pressed, if any."""
-        return next((name for name in INTENTS if name in self.data), None)
-
-    def clean(self):
-        cleaned = super().clean()
-        intent = self.intent()
-        if intent in (PUBLISH_NOW, SCHEDULE) and not self.can_publish:
-            raise ValidationError(
-                "Only editors can publish or schedule articles.", code="permission"
-            )
-        if "status" in self.fields:
-            self._apply_intent(cleaned, intent)
-        status = cleaned.get("status", self.instance.status)
-        if status == Article.Status.PUBLISHED and not html_to_text(
-            clean_html(cleaned.get("body", ""))
-        ):
-            self.add_error("body", "A published article needs a body.")
-        return cleaned
-
-    def _apply_intent(self, cleaned, intent):
-        now = timezone.now()
-        if cleaned.get("published_at") is None:
-            cleaned["published_at"] = self.instance.published_at or now
-        if intent == PUBLISH_NOW:
-            cleaned["status"] = Article.Status.PUBLISHED
-            if not (self.instance.pk and self.instance.is_published()):
-                cleaned["published_at"] = now  # already public: keep its date
-        elif intent == SCHEDULE:
-            if cleaned["published_at"] <= now:
-                self.add_error("published_at", "To schedule, enter a time in the future.")
-            cleaned["status"] = Article.Status.PUBLISHED
-        elif intent in (SAVE_DRAFT, UNPUBLISH):
-            cleaned["status"] = Article.Status.DRAFT
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -179,10 +124,10 @@ class TagFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(SummaryAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(SummaryAdminMixin, PublishingAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
-        "headline", "state", "published_at", "tag_names", "byline", "author",
+        "headline", "state", "publication", "tag_names", "byline", "author",
         "lead_image_thumbnail",
     ]  # fmt: skip
     list_filter = [StatusFilter, TagFilter, "published_at"]
@@ -202,7 +147,7 @@ class ArticleAdmin(SummaryAdminMixin, admin.ModelAdmin):
 
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
-        ("Publishing", {"fields": ["status", "published_at", "tags"]}),
+        ("Publishing", {"fields": ["schedule_for", "tags"]}),
         ("Summary", {"fields": ["summary", "summary_preview"]}),
         (
             "Lead image",
@@ -222,13 +167,6 @@ class ArticleAdmin(SummaryAdminMixin, admin.ModelAdmin):
     ]
 
     # Roles ------------------------------------------------------------------
-
-    def can_publish(self, request):
-        return request.user.has_perm(PUBLISH_PERMISSION)
-
-    def has_publish_permission(self, request):
-        """For actions declared with permissions=["publish"]."""
-        return self.can_publish(request)
 
     def may_touch(self, request, obj):
         """Editors touch any article; Authors only their own drafts."""
@@ -255,43 +193,6 @@ class ArticleAdmin(SummaryAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         articles = super().get_queryset(request).editable_by(request.user)
         return articles.prefetch_related("tags")
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if not self.can_publish(request):
-            fields += ["status", "published_at"]
-        return fields
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.can_publish = self.can_publish(request)
-        return form
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.author = request.user
-        if not self.can_publish(request):
-            obj.status = Article.Status.DRAFT  # whatever was posted
-        super().save_model(request, obj, form, change)
-        if form.intent():
-            self.message_user(request, f"“{obj}”: {self.describe_state(obj)}.")
-
-    # Change form -------------------------------------------------------------
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        editable = add or self.has_change_permission(request, obj)
-        context.update(
-            show_publishing_controls=editable and self.can_publish(request),
-            article_state=self.describe_state(obj) if obj else "Draft (not saved yet)",
-        )
-        return super().render_change_form(request, context, add, change, form_url, obj)
-
-    def describe_state(self, obj):
-        if obj.is_scheduled():
-            return f"Scheduled for {local_time(obj.published_at)}"
-        if obj.is_published():
-            return f"Published {local_time(obj.published_at)}"
-        return "Draft — not public"
 
     # Change list -------------------------------------------------------------
 
@@ -333,37 +234,6 @@ class ArticleAdmin(SummaryAdminMixin, admin.ModelAdmin):
             picture.small_width,
             picture.small_height,
         )
-
-    @admin.action(description="Publish now", permissions=["publish"])
-    def publish_now(self, request, queryset):
-        now = timezone.now()
-        published, without_body = 0, []
-        for article in queryset:
-            if article.is_published():
-                continue  # already public: keep its date
-            if not article.body_text:
-                without_body.append(article.headline)
-                continue
-            article.status, article.published_at = Article.Status.PUBLISHED, now
-            article.save()
-            published += 1
-        self.message_user(request, f"Published {published} article(s).")
-        if without_body:
-            self.message_user(
-                request,
-                "Not published, no body: " + "; ".join(without_body),
-                level=messages.WARNING,
-            )
-
-    @admin.action(description="Unpublish (back to draft)", permissions=["publish"])
-    def unpublish(self, request, queryset):
-        changed = 0
-        for article in queryset:
-            if article.status != Article.Status.DRAFT:
-                article.status = Article.Status.DRAFT
-                article.save()
-                changed += 1
-        self.message_user(request, f"Unpublished {changed} article(s); they are drafts now.")
 
 
 RENAME_HELP = "The tag's address. Renaming it keeps the old address working as a redirect."
@@ -409,7 +279,7 @@ class TagAdmin(admin.ModelAdmin):
             target = form.cleaned_data["target"]
             merged = [tag for tag in queryset if tag.pk != target.pk]
             for tag in merged:
-                tag.merge_into(target)
+                tag.merge_into(target, by=request.user)
             names = ", ".join(tag.name for tag in merged)
             self.message_user(request, f"Merged {names} into {target.name}.")
             return None

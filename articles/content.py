@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.text import slugify
 
 from articles.images import prepare_lead_image
+from articles.publishing import settle_first_publication
 from articles.sanitize import clean_html, html_to_text
 from articles.summaries import generate_summary
 
@@ -23,7 +24,8 @@ def prepare(article, *, summarize: bool = True, cleaned: tuple[str, str] | None 
     on every core (articles/backfill.py), since that costs more than the rest.
     `cleaned` is `clean_body(article.body)` when the caller has it already (imports
     compute it in worker processes).
-    A newly uploaded lead image is re-encoded and its renditions stored here too.
+    A newly uploaded lead image is re-encoded and its renditions stored here too,
+    and a published article gets its first publication time if it has none.
     """
     article.body, article.body_text = cleaned or clean_body(article.body)
     article.summary = (article.summary or "").strip()
@@ -33,6 +35,7 @@ def prepare(article, *, summarize: bool = True, cleaned: tuple[str, str] | None 
     if not article.slug:
         article.slug = unique_slug(article)
     prepare_lead_image(article)
+    settle_first_publication(article)
 
 
 def clean_body(html: str) -> tuple[str, str]:
@@ -53,7 +56,7 @@ def generated_summary(article) -> str:
 def reserved_slugs() -> frozenset[str]:
     """Addresses at the site's root (articles/urls.py, the admin): an article there
     would be hidden behind them."""
-    return frozenset({"feed", "search", settings.ADMIN_URL.strip("/").split("/")[0]})
+    return frozenset({"feed", "search", "corrections", settings.ADMIN_URL.strip("/").split("/")[0]})
 
 
 def base_slug(headline: str) -> str:

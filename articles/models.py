@@ -1,3 +1,4 @@
+from datetime import UTC, datetime
 from functools import cache
 from typing import NamedTuple
 from urllib.parse import quote
@@ -14,11 +15,9 @@ from django.utils.http import RFC3986_SUBDELIMS
 
 from articles import images
 from articles.images import LeadImageField
+from articles.publishing import PUBLISH_PERMISSION, Publishing
 
 SUMMARY_MAX_LENGTH = 400
-# Held by Editors: publish, schedule, unpublish, and work on everyone's articles.
-# Staff without it (Authors) work on their own drafts only.
-PUBLISH_PERMISSION = "articles.publish_article"
 
 
 SLUG_MARKER = "slug-goes-here"
@@ -94,10 +93,12 @@ class Tag(TracksStoredValues, models.Model):
         return slug_address("articles:tag", self.slug)
 
     @transaction.atomic
-    def merge_into(self, target):
-        """Move this tag's articles to `target`, delete this tag, keep its URLs working."""
+    def merge_into(self, target, by=None):
+        """Move this tag's articles to `target`, delete this tag, keep its URLs working;
+        the move is recorded in the History of each article it touched, and of `target`."""
         if target.pk == self.pk:
             raise ValueError("A tag cannot be merged into itself.")
+        from articles.publishing import record
         from articles.search import refresh_search_index
 
         through = Article.tags.through
@@ -106,6 +107,9 @@ class Tag(TracksStoredValues, models.Model):
         through.objects.filter(tag=self).exclude(article_id__in=already).update(tag=target)
         TagRedirect.objects.filter(tag=self).update(tag=target)
         TagRedirect.objects.update_or_create(old_slug=self.slug, defaults={"tag": target})
+        message = f"Tag “{self.name}” merged into “{target.name}”"
+        record(Article.objects.filter(pk__in=articles).only("pk", "headline"), by, message)
+        record([target], by, message)
         self.delete()
         refresh_search_index(articles)  # the update() above sends no m2m signals
 
@@ -127,6 +131,13 @@ class JSONArrayAgg(Aggregate):
         unordered = self.copy()
         unordered.order_by = None
         return unordered.as_sql(compiler, connection, **extra_context)
+
+
+def parse_stored_time(value: str):
+    """A datetime as a JSON aggregate spells it: ISO 8601 on PostgreSQL, SQLite's
+    "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC without an offset."""
+    moment = datetime.fromisoformat(value)
+    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
 
 
 class Position(NamedTuple):
@@ -155,6 +166,25 @@ def tag_links_subquery() -> Subquery:
             links=JSONArrayAgg(
                 JSONObject(id="tag_id", name="tag__name", slug="tag__slug"),
                 order_by="tag__name",
+            )
+        )
+        .values("links")
+    )
+    return Subquery(links, output_field=models.JSONField())
+
+
+@cache
+def correction_links_subquery() -> Subquery:
+    """An article's corrections as a JSON array, oldest first (see tag_links_subquery)."""
+
+    links = (
+        Correction.objects.filter(article_id=OuterRef("pk"))
+        .order_by()
+        .values("article_id")
+        .annotate(
+            links=JSONArrayAgg(
+                JSONObject(id="id", kind="kind", note="note", published_at="published_at"),
+                order_by=("published_at", "id"),
             )
         )
         .values("links")
@@ -217,6 +247,12 @@ class ArticleQuerySet(models.QuerySet):
         Article.tag_list), so listing them costs no query and no prefetch of its own."""
         return self.annotate(tag_links=tag_links_subquery())
 
+    def with_corrections(self):
+        """Each article's corrections and clarifications ride along as JSON in
+        `correction_links` (read them through Article.correction_list): the
+        article page stays one query."""
+        return self.annotate(correction_links=correction_links_subquery())
+
     def with_neighbours(self, now=None):
         """The nearest published articles either side ride along as `previous_link` and
         `next_link` (read them through previous_article()/next_article()): the article
@@ -248,7 +284,10 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(TracksStoredValues, models.Model):
+class Article(Publishing, TracksStoredValues, models.Model):
+    """A story. Its states and the moves between them (publish, schedule,
+    unpublish, changes to a live story) are methods from articles.publishing."""
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -284,7 +323,25 @@ class Article(TracksStoredValues, models.Model):
     source_name = models.CharField(max_length=200, blank=True)
     source_url = models.URLField(max_length=500, blank=True)
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
-    published_at = models.DateTimeField(default=timezone.now, db_index=True)
+    published_at = models.DateTimeField(
+        default=timezone.now,
+        db_index=True,
+        help_text="The article's place in the public order; set by publishing or scheduling.",
+    )
+    first_published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the article first became public; kept when it is unpublished. "
+        "Empty for a draft never published.",
+    )
+    modified_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When readers were last told of a change (an update or a correction); "
+        "a minor fix leaves it. Not updated_at, which any save moves.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     import_ref = models.CharField(max_length=200, blank=True, default="", editable=False)
@@ -401,9 +458,9 @@ class Article(TracksStoredValues, models.Model):
         return images.social_image(self)
 
     def status_label(self):
-        """Draft, Scheduled or Published, as the desk speaks of it."""
+        """Draft, Unpublished, Scheduled or Published, as the desk speaks of it."""
         if self.status == self.Status.DRAFT:
-            return "Draft"
+            return "Unpublished" if self.ever_public() else "Draft"
         return "Scheduled" if self.is_scheduled() else "Published"
 
     def _was_public(self):
@@ -424,6 +481,26 @@ class Article(TracksStoredValues, models.Model):
         if not connections[self._state.db or "default"].features.supports_aggregate_order_by_clause:
             tags.sort(key=lambda tag: tag.name)  # what SQLite's ORDER BY name gives
         return tags
+
+    @cached_property
+    def correction_list(self):
+        """The article's corrections and clarifications, oldest first: from
+        `correction_links` when the query carried them, else one query."""
+
+        links = self.__dict__.get("correction_links", ...)
+        if links is ...:
+            return list(self.corrections.order_by("published_at", "pk"))
+        corrections = [
+            Correction(
+                id=link["id"],
+                article_id=self.pk,
+                kind=link["kind"],
+                note=link["note"],
+                published_at=parse_stored_time(link["published_at"]),
+            )
+            for link in links or ()
+        ]
+        return sorted(corrections, key=lambda c: (c.published_at, c.pk))
 
     def previous_article(self):
         """The nearest older published article, or None for the oldest."""
@@ -494,3 +571,7 @@ class TagListing(models.Model):
 
     def __str__(self):
         return f"{self.tag_id} · {self.article_id}"
+
+
+# Registers the model with the app (it lives in the module named for its role).
+from articles.corrections import Correction  # noqa: E402, F401

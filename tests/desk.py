@@ -18,15 +18,11 @@ def delete_url(article):
 
 def form_data(article=None, **overrides):
     """POST data for the article form: an existing article's values, or a new story."""
-    when = timezone.localtime(article.published_at if article else timezone.now())
     data = {
         "headline": article.headline if article else "Harbour wall repaired",
         "slug": article.slug if article else "harbour-wall-repaired",
         "standfirst": article.standfirst if article else "",
         "body": article.body if article else "<p>The wall is mended. Boats return.</p>",
-        "status": article.status if article else "draft",
-        "published_at_0": when.strftime("%d/%m/%Y"),
-        "published_at_1": when.strftime("%H:%M:%S"),
         "summary": article.summary if article and not article.summary_generated else "",
         "byline": article.byline if article else "",
         "source_name": "",
@@ -35,6 +31,15 @@ def form_data(article=None, **overrides):
     }
     data.update(overrides)
     return data
+
+
+def schedule_fields(when):
+    """The form's "Schedule for" fields for an aware datetime, in the newsroom's zone."""
+    when = timezone.localtime(when)
+    return {
+        "schedule_for_0": when.strftime("%d/%m/%Y"),
+        "schedule_for_1": when.strftime("%H:%M:%S"),
+    }
 
 
 def action_data(action, *objects):

@@ -5,7 +5,15 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from desk import ADD_URL, CHANGELIST_URL, TAG_CHANGELIST_URL, action_data, change_url, form_data
+from desk import (
+    ADD_URL,
+    CHANGELIST_URL,
+    TAG_CHANGELIST_URL,
+    action_data,
+    change_url,
+    form_data,
+    schedule_fields,
+)
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -116,9 +124,10 @@ def test_published_article_needs_a_body(desk, body):
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert errors["body"] == ["A published article needs a body."]
-    response = desk.post(ADD_URL, form_data(body=body, status="published"))
-    assert response.status_code == 200
     assert not Article.objects.exists()
+    # A posted status is no control: the form has none, and the article stays a draft.
+    response = desk.post(ADD_URL, form_data(body=body, status="published"))
+    assert Article.objects.get().status == Article.Status.DRAFT
 
 
 def test_a_draft_may_have_no_body(desk):
@@ -200,14 +209,14 @@ def test_schedule_time_is_entered_in_the_newsrooms_zone(desk, make_article, sett
     year = timezone.now().year + 1
     data = {
         **form_data(article),
-        "published_at_0": f"01/07/{year}",  # British Summer Time: UTC+1
-        "published_at_1": "09:00:00",
+        "schedule_for_0": f"01/07/{year}",  # British Summer Time: UTC+1
+        "schedule_for_1": "09:00:00",
         "_schedule": "1",
     }
     assert desk.post(change_url(article), data).status_code == 302
     assert reload(article).published_at == datetime(year, 7, 1, 8, 0, tzinfo=UTC)
     page = desk.get(change_url(article)).content.decode()
-    assert 'name="published_at_1" value="09:00:00"' in page
+    assert 'name="schedule_for_1" value="09:00:00"' in page
     assert f"Scheduled for 1 July {year}, 09:00 BST" in page
 
 
@@ -216,8 +225,7 @@ def test_schedule_needs_a_future_time(desk, make_article):
     past = timezone.localtime(timezone.now() - timedelta(hours=2))
     data = {
         **form_data(article),
-        "published_at_0": past.strftime("%d/%m/%Y"),
-        "published_at_1": past.strftime("%H:%M:%S"),
+        **schedule_fields(past),
         "_schedule": "1",
     }
     response = desk.post(change_url(article), data)
@@ -229,11 +237,15 @@ def test_schedule_needs_a_future_time(desk, make_article):
 def test_change_form_shows_state_and_publishing_buttons(desk, make_article):
     draft = make_article(status="draft")
     html = desk.get(change_url(draft)).content.decode()
-    assert "Status: <strong>Draft — not public</strong>" in html
+    assert "Status: <strong>Draft — not public, never published</strong>" in html
     for button in ('name="_publish_now"', 'name="_schedule"', 'name="_save_draft"'):
         assert button in html
+    # One set of controls: no status drop-down, no publication time to type over.
+    assert 'name="status"' not in html and 'name="published_at_0"' not in html
     live = make_article()
-    assert 'name="_unpublish"' in desk.get(change_url(live)).content.decode()
+    html = desk.get(change_url(live)).content.decode()
+    assert 'name="_unpublish"' in html and 'name="_save"' in html
+    assert 'name="change_kind"' in html
 
 
 # The change list ---------------------------------------------------------------------

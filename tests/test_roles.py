@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Tag
+from articles.publishing import NOT_AN_EDITOR
 from articles.roles import ROLE_PERMISSIONS
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def other_author(make_user):
 
 def future_fields(days=3):
     when = timezone.localtime(timezone.now() + timedelta(days=days))
-    return {"published_at_0": when.strftime("%d/%m/%Y"), "published_at_1": "09:30:00"}
+    return {"schedule_for_0": when.strftime("%d/%m/%Y"), "schedule_for_1": "09:30:00"}
 
 
 def reload(article):
@@ -136,7 +137,7 @@ def test_author_cannot_publish_with_the_button(client, author, make_article):
     assert 'name="_publish_now"' not in page
     response = client.post(change_url(article), {**form_data(article), "_publish_now": "1"})
     assert response.status_code == 200
-    assert "Only editors can publish or schedule articles." in response.content.decode()
+    assert NOT_AN_EDITOR in response.content.decode()
     assert reload(article).status == DRAFT
 
 

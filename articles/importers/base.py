@@ -71,6 +71,7 @@ COMPARED_FIELDS = [
     "source_url",
     "status",
     "published_at",
+    "first_published_at",
     "lead_image_url",
     "lead_image_alt",
     "lead_image_caption",
@@ -451,6 +452,8 @@ class _BatchSaver:
             source_url=item.source_url,
             status=status,
             published_at=published_at,
+            # Kept through re-imports: an import never resets a first publication.
+            first_published_at=current.first_published_at if current else None,
             import_ref=current.import_ref if current else item.import_ref,
         )
         set_lead_image(article, item.lead_image, current)

@@ -143,3 +143,12 @@ def new_page(browser, live_server, console_errors):
 @pytest.fixture
 def page(new_page):
     return new_page()
+
+
+@pytest.fixture
+def roles(settings):
+    """The Authors and Editors groups, for tests that log staff in."""
+    from articles.roles import setup_roles
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast
+    setup_roles()

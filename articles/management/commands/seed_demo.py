@@ -20,6 +20,7 @@ from articles.caching import bump_generation
 from articles.content import prepare
 from articles.importers.base import LZ4_BODIES_SQL, insert_articles, insert_tag_links
 from articles.models import Article, Tag
+from articles.publishing import settle_first_publication
 from articles.search import tag_names_text
 
 SEED = 2026
@@ -216,6 +217,7 @@ class Command(BaseCommand):
             article.status = Article.Status.DRAFT
         elif number % 23 == 7:
             article.published_at = now + timedelta(days=1 + number % 5)  # scheduled
+        settle_first_publication(article)
         return article
 
     @transaction.atomic

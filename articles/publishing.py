@@ -1,0 +1,227 @@
+"""The article's states and the moves between them: the one owner of the rules.
+
+`Article` inherits these methods. The admin's buttons and bulk actions, imports
+and commands call them rather than setting `status` or `published_at`, so a
+forged form, a bulk action or a script meets the same checks:
+
+- only Editors (PUBLISH_PERMISSION) publish, schedule, unpublish or change a live
+  story; `by=None` is the operator running a command, who holds every right;
+- a published article needs a body;
+- `first_published_at` is when the article first became public, kept for good
+  once that moment has passed; `published_at` is its place in the public order.
+  Publishing again after an unpublish returns it to that place; only "publish as
+  new" moves it to now. Publishing a never-published draft uses now, never the
+  draft's creation time;
+- a change saved to a live story says what kind it is (ChangeKind): a minor fix
+  shows nothing, an update moves `modified_at`, a correction or clarification also
+  publishes its note (articles.corrections.Correction).
+
+Every move is recorded in the article's History with who and when (`record`).
+
+Imports are a migration, not an editor's move: they store the state and dates
+their source gives (PRODUCT.md: a migration must not drop or re-date a story),
+through `settle_first_publication()`, which `prepare()` calls for every record.
+The record's rules hold for them too: a re-import never resets a first
+publication and never moves `modified_at`; only an editor's update or
+correction tells readers of a change.
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+# Held by Editors: publish, schedule, unpublish, and work on everyone's articles.
+# Staff without it (Authors) work on their own drafts only.
+PUBLISH_PERMISSION = "articles.publish_article"
+
+NOT_AN_EDITOR = (
+    "Only editors can publish, schedule or unpublish articles, or change a published one."
+)
+NEEDS_BODY = "A published article needs a body."
+
+
+class ChangeKind(models.TextChoices):
+    """What a change to a live story is, as readers are told of it."""
+
+    MINOR = "minor", "Minor fix (a typo, a link): nothing is shown to readers"
+    UPDATE = "update", "Update: the page shows “Updated” with the time"
+    CORRECTION = "correction", "Correction: the note below is published under the story"
+    CLARIFICATION = "clarification", "Clarification: the note below is published under the story"
+
+    @property
+    def needs_note(self) -> bool:
+        return self in (ChangeKind.CORRECTION, ChangeKind.CLARIFICATION)
+
+    @property
+    def moves_modified_at(self) -> bool:
+        return self != ChangeKind.MINOR
+
+
+def may_publish(user) -> bool:
+    """Whether `user` may publish; None is an operator's command."""
+    return user is None or user.has_perm(PUBLISH_PERMISSION)
+
+
+def local_time(value) -> str:
+    """A datetime as the desk reads it: in the newsroom's zone, with the zone's name."""
+    return date_format(timezone.localtime(value), "j F Y, H:i T")
+
+
+def record(articles: Iterable, by, message: str) -> None:
+    """Add `message` to each article's History, as done by `by`.
+
+    An operator's command (by=None) has no user to name; its writes are recorded
+    by the revision history instead.
+    """
+    if by is None or not by.pk:
+        return
+    articles = [article for article in articles if article.pk]
+    if articles:
+        LogEntry.objects.log_actions(by.pk, articles, CHANGE, message)
+
+
+class Publishing:
+    """The transitions, mixed into Article; see the module docstring."""
+
+    def ever_public(self, now=None) -> bool:
+        """Whether the article has been public at some moment up to `now`."""
+        now = now or timezone.now()
+        return self.first_published_at is not None and self.first_published_at <= now
+
+    def is_live(self) -> bool:
+        """Public now, as stored: a change saved to it reaches readers."""
+        return not self._state.adding and self._was_public()
+
+    def shows_updated(self) -> bool:
+        """Whether readers are told of a later update or correction ("Updated <time>")."""
+        return self.modified_at is not None and self.modified_at > self.published_at
+
+    def public_modified_at(self):
+        """dateModified for readers and feeds: the last update or correction, else the
+        publication; a minor fix or any technical save (updated_at) does not move it."""
+        return self.modified_at if self.shows_updated() else self.published_at
+
+    def shows_publication_date(self) -> bool:
+        """False for a draft never published (or scheduled): it has no publication date."""
+        return self.first_published_at is not None
+
+    # Checks ------------------------------------------------------------------
+
+    def check_transition(self, name: str, by, *, body=None, at=None, kind=None, note="") -> None:
+        """Raise PermissionDenied or ValidationError if `by` may not make this move.
+
+        `name` is "publish", "schedule", "unpublish" or "save". The admin asks
+        before saving, so an editor gets form errors; the moves ask again.
+        `body`, when given, is the body about to be saved.
+        """
+        if name in ("publish", "schedule", "unpublish") or (name == "save" and self.is_live()):
+            if not may_publish(by):
+                raise PermissionDenied(NOT_AN_EDITOR)
+        if name in ("publish", "schedule") or (name == "save" and self.is_live()):
+            self._check_body(self.body if body is None else body)
+        if name == "schedule" and (at is None or at <= timezone.now()):
+            raise ValidationError({"published_at": "To schedule, enter a time in the future."})
+        if name == "save" and kind and ChangeKind(kind).needs_note and not note.strip():
+            raise ValidationError(
+                {"change_note": f"A {ChangeKind(kind).value} needs a note for readers."}
+            )
+
+    @staticmethod
+    def _check_body(html: str) -> None:
+        from articles.sanitize import clean_html, html_to_text
+
+        if not html_to_text(clean_html(html or "")):
+            raise ValidationError({"body": NEEDS_BODY})
+
+    # Moves -------------------------------------------------------------------
+
+    @transaction.atomic
+    def publish(self, by, *, as_new: bool = False) -> bool:
+        """Make the article public now; False when it already was (nothing done).
+
+        An article that was public before returns to its place in the sequence
+        (its `published_at`), unless `as_new` moves it to now.
+        """
+        self.check_transition("publish", by)
+        if self.is_published() and not as_new:
+            return False
+        now = timezone.now()
+        returning = self.ever_public(now) and not as_new and self.published_at <= now
+        if not returning:
+            self.published_at = now
+        if not self.ever_public(now):
+            self.first_published_at = now
+        self.status = self.Status.PUBLISHED
+        self.save()
+        if as_new:
+            message = f"Published as new: moved to {local_time(now)}"
+        elif returning:
+            message = f"Published again in its place ({local_time(self.published_at)})"
+        else:
+            message = "Published"
+        record([self], by, message)
+        return True
+
+    @transaction.atomic
+    def schedule(self, by, at) -> None:
+        """Publish the article at `at`, a future time; it goes public by itself then."""
+        self.check_transition("schedule", by, at=at)
+        if not self.ever_public():
+            self.first_published_at = at
+        self.status, self.published_at = self.Status.PUBLISHED, at
+        self.save()
+        record([self], by, f"Scheduled for {local_time(at)}")
+
+    @transaction.atomic
+    def unpublish(self, by) -> bool:
+        """Take the article off every public page, back to draft; it keeps its place.
+        False when it was a draft already."""
+        self.check_transition("unpublish", by)
+        if self.status == self.Status.DRAFT:
+            return False
+        was_scheduled = self.is_scheduled()
+        if not self.ever_public():
+            self.first_published_at = None  # it never went out: no publication to keep
+        self.status = self.Status.DRAFT
+        self.save()
+        record([self], by, "Unscheduled (back to draft)" if was_scheduled else "Unpublished")
+        return True
+
+    @transaction.atomic
+    def save_change(self, by, kind=ChangeKind.MINOR, note: str = "") -> None:
+        """Save the article's content; on a live story, as a change of `kind`.
+
+        An update, correction or clarification moves the public modification time
+        (`modified_at`); a correction or clarification publishes `note` with it.
+        """
+        from articles.corrections import Correction
+
+        kind = ChangeKind(kind or ChangeKind.MINOR)
+        live = self.is_live()
+        self.check_transition("save", by, kind=kind if live else None, note=note)
+        if not live:
+            self.save()
+            return
+        now = timezone.now()
+        if kind.moves_modified_at:
+            self.modified_at = now
+        self.save()
+        if kind.needs_note:
+            Correction.objects.create(
+                article=self, kind=kind, note=note.strip(), published_at=now, created_by=by
+            )
+            record([self], by, f"{kind.value.capitalize()} published: {note.strip()}")
+        elif kind == ChangeKind.UPDATE:
+            record([self], by, "Published as an update (shown as “Updated”)")
+
+
+def settle_first_publication(article) -> None:
+    """Keep `first_published_at` true for writes that set status and date directly
+    (imports, demo content): a published article was first public at its date
+    unless it already has a first publication."""
+    if article.status == article.Status.PUBLISHED and article.first_published_at is None:
+        article.first_published_at = article.published_at
