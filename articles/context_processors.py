@@ -6,7 +6,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 # The site-wide addresses every page's header links to (base.html).
-SITE_LINK_VIEWS = ("index", "search", "feed", "feed_atom", "feed_json")
+SITE_LINK_VIEWS = ("index", "search", "feed", "feed_atom", "feed_json", "corrections")
 # The static files every page's head links to (base.html).
 SITE_ASSETS = {"favicon": "favicon.svg", "css": "css/site.css"}
 

@@ -100,7 +100,8 @@ class LatestArticlesFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        return item.updated_at
+        # Moved by updates and corrections only: a typo fix is no news to a feed reader.
+        return item.public_modified_at()
 
     def item_author_name(self, item):
         return item.byline or None
@@ -164,7 +165,7 @@ def json_feed_item(article: Article) -> dict:
         "summary": article.summary,
         "content_html": article.body,
         "date_published": article.published_at.isoformat(),
-        "date_modified": article.updated_at.isoformat(),
+        "date_modified": article.public_modified_at().isoformat(),
         "tags": [tag.name for tag in article.tag_list],
     }
     if article.byline:

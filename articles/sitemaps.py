@@ -94,7 +94,29 @@ class TagSitemap(SiteUrlSitemap):
         return math.ceil(len(dates) / self.limit), max(dates, default=None)
 
 
-SITEMAPS = {"articles": ArticleSitemap, "tags": TagSitemap}
+class PageSitemap(SiteUrlSitemap):
+    """The site's own pages besides articles and tags: the corrections page, whose
+    lastmod is its newest note."""
+
+    def items(self):
+        return ["articles:corrections"]
+
+    def location(self, item):
+        return reverse(item)
+
+    def lastmod(self, item):
+        return self.newest_correction()
+
+    def newest_correction(self):
+        from articles.corrections import Correction
+
+        return Correction.objects.public().values_list("published_at", flat=True).first()
+
+    def summary(self):
+        return 1, self.newest_correction()
+
+
+SITEMAPS = {"articles": ArticleSitemap, "tags": TagSitemap, "pages": PageSitemap}
 
 
 @x_robots_tag

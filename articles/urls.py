@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import feeds, views
+from articles import corrections_views, feeds, views
 from articles.views import follow_tag_redirects
 
 app_name = "articles"
@@ -11,6 +11,13 @@ urlpatterns = [
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
     path("feed.json", feeds.json_feed, name="feed_json"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("corrections/", corrections_views.CorrectionListView.as_view(), name="corrections"),
+    path("corrections/feed/", corrections_views.CorrectionsFeed(), name="corrections_feed"),
+    path(
+        "corrections/feed/atom/",
+        corrections_views.CorrectionsAtomFeed(),
+        name="corrections_feed_atom",
+    ),
     path("tags/<str:slug>/", follow_tag_redirects(views.TagDetailView.as_view()), name="tag"),
     path("tags/<str:slug>/feed/", follow_tag_redirects(feeds.TagFeed()), name="tag_feed"),
     path(

@@ -65,7 +65,7 @@ def public_article_page():
     """A published article by slug, with its tags and its neighbours' links."""
     now = Param("now", models.DateTimeField())
     articles = Article.objects.published(now).filter(slug=Param("slug", models.SlugField()))
-    return articles.with_tag_links().with_neighbours(now)
+    return articles.with_tag_links().with_corrections().with_neighbours(now)
 
 
 PUBLIC_ARTICLE_PAGE = CompiledQuery(Article, public_article_page)
@@ -104,7 +104,7 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         # One query: the article with its tags and its neighbours' links.
         articles = Article.objects.visible_to(self.request.user)
-        return articles.with_tag_links().with_neighbours()
+        return articles.with_tag_links().with_corrections().with_neighbours()
 
     def get_context_data(self, **kwargs):
         article = self.object

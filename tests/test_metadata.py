@@ -130,7 +130,7 @@ def test_news_article_json_ld(client, make_article):
     assert data["headline"] == "Council votes"
     assert data["description"] == "A narrow result."
     assert data["datePublished"] == article.published_at.isoformat()
-    assert data["dateModified"] == article.updated_at.isoformat()
+    assert data["dateModified"] == article.published_at.isoformat()  # never updated
     assert data["author"] == [{"@type": "Person", "name": "Ada Reporter"}]
     assert data["publisher"] == {"@type": "Organization", "name": "The Daily Test", "url": SITE}
     assert sorted(data["keywords"]) == ["local", "politics"]

@@ -63,6 +63,7 @@ def test_index_lists_each_section_and_the_news_sitemap(client, make_article, hid
     assert list(index) == [
         f"{SITE}/sitemap-articles.xml",
         f"{SITE}/sitemap-tags.xml",
+        f"{SITE}/sitemap-pages.xml",
         f"{SITE}/sitemap-news.xml",
     ]
     newest = max(max(a.updated_at, a.published_at) for a in articles)
@@ -185,7 +186,7 @@ def test_robots_txt_names_the_sitemaps(client, db):
 def test_sitemap_query_counts_are_fixed(client, make_article, django_assert_num_queries, rows):
     for _ in range(rows):
         make_article(tags=["politics", "local", "economy"], published_at=timezone.now())
-    with django_assert_num_queries(2):  # article totals, tag dates
+    with django_assert_num_queries(3):  # article totals, tag dates, newest correction
         client.get(reverse("sitemap"))
     for url in ["/sitemap-articles.xml", "/sitemap-tags.xml"]:
         with django_assert_num_queries(2):  # count, page

@@ -84,8 +84,6 @@ def article_json_ld(context, article):
         "headline": article.headline,
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
-        "datePublished": article.published_at.isoformat(),
-        "dateModified": max(article.updated_at, article.published_at).isoformat(),
         "publisher": {
             "@type": "Organization",
             "name": settings.SITE_NAME,
@@ -93,6 +91,11 @@ def article_json_ld(context, article):
         },
         "keywords": [tag.name for tag in article.tag_list],
     }
+    if article.shows_publication_date():  # a draft never published has no date
+        data["datePublished"] = article.published_at.isoformat()
+        data["dateModified"] = article.public_modified_at().isoformat()
+    if corrections := [correction_comment(c) for c in article.correction_list]:
+        data["correction"] = corrections[0] if len(corrections) == 1 else corrections
     if description := article.standfirst or article.summary:
         data["description"] = description
     if article.byline:
@@ -105,6 +108,17 @@ def article_json_ld(context, article):
         data["image"] = image
     text = json.dumps(data, cls=DjangoJSONEncoder).translate(JSON_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+def correction_comment(correction) -> dict:
+    """A correction or clarification as schema.org's CorrectionComment (the Trust
+    Project's term; schema.org has no clarification of its own, `name` says which)."""
+    return {
+        "@type": "CorrectionComment",
+        "name": correction.get_kind_display(),
+        "text": correction.note,
+        "datePublished": correction.published_at.isoformat(),
+    }
 
 
 def json_ld_image(article) -> dict | None:

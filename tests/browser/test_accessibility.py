@@ -7,7 +7,7 @@ run under the site's Content-Security-Policy, which is the page's own business.
 
 import pytest
 
-from .pages import axe_violations, make_stories
+from .pages import add_correction, axe_violations, make_stories
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,12 +25,14 @@ def test_reader_pages_have_no_axe_violations(
     scheme_page, scheme, axe_script, make_article, console_errors
 ):
     oldest, middle, newest = make_stories(make_article)
+    add_correction(middle)  # its page shows the corrections box and "Updated"
     page = scheme_page
     for url in [
         "/",
         middle.get_absolute_url(),
         "/tags/local/",
         "/search/?q=library",
+        "/corrections/",
         "/no-such-page/",
     ]:
         response = page.goto(url)

@@ -12,7 +12,7 @@ import subprocess
 import pytest
 from django.conf import settings
 
-from .pages import make_stories
+from .pages import add_correction, make_stories
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +44,7 @@ def describe(message) -> str:
 
 def test_reader_pages_and_stylesheet_are_valid(client, make_article, vnu_command, tmp_path):
     oldest, middle, newest = make_stories(make_article)
+    add_correction(middle)  # its page shows the corrections box and "Updated"
     pages = {
         "front": "/",
         "front-page-2": None,  # filled below once there are enough articles
@@ -53,6 +54,7 @@ def test_reader_pages_and_stylesheet_are_valid(client, make_article, vnu_command
         "search": "/search/?q=library",
         "search-empty": "/search/",
         "not-found": "/no-such-page/",
+        "corrections": "/corrections/",
     }
     for _ in range(20):  # a second front page, to check the pagination markup too
         make_article()
