@@ -52,6 +52,7 @@ NEVER_STORE_DIRECTIVES = {"private", "no-cache", "no-store"}
 QUERY_PARAMETERS = {
     "articles:index": ("page",),
     "articles:tag": ("page",),
+    "articles:corrections": ("page",),
     "articles:search": ("q", "page"),
     "sitemap_section": ("p",),
 }

@@ -236,3 +236,18 @@ def test_a_published_correction_shows_at_once_with_the_page_cache_on(
     for url in urls:
         assert "Shown at once." in client.get(url).content.decode()
     assert timezone.now() - reload(story).modified_at < timedelta(minutes=1)
+
+
+def test_corrections_pages_are_cached_apart(client, make_article, settings):
+    settings.PAGE_CACHE_TIMEOUT = 600
+    story = make_article()
+    now = timezone.now()
+    Correction.objects.bulk_create(
+        Correction(article=story, kind="correction", note=f"Note {n}.", published_at=now)
+        for n in range(21)
+    )
+    url = reverse("articles:corrections")
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": 2}).content.decode()
+    assert first != second and "Page 2 of 2" in second
+    assert client.get(url, {"page": 2})["X-Page-Cache"] == "hit"
