@@ -29,6 +29,7 @@ from functools import partial
 from operator import attrgetter
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_unicode_slug
 from django.db import connection, models, transaction
@@ -38,6 +39,7 @@ from django.utils.text import slugify
 
 from articles.caching import bump_generation
 from articles.content import base_slug, clean_body, prepare
+from articles.importers.media import MediaError, MediaSource
 from articles.importers.pipeline import batch_writer
 from articles.models import SUMMARY_MAX_LENGTH, Article, Tag
 from articles.parallel import parallel_map
@@ -72,11 +74,16 @@ COMPARED_FIELDS = [
     "status",
     "published_at",
     "first_published_at",
+    "lead_image",
     "lead_image_url",
     "lead_image_alt",
     "lead_image_caption",
     "lead_image_credit",
+    "author",
 ]
+# Also written by bulk_update: what follows from the compared fields.
+DERIVED_WRITES = ["lead_image_renditions", "updated_at"]
+COMPARED_ATTNAMES = [Article._meta.get_field(name).attname for name in COMPARED_FIELDS]
 STATUSES = {choice.value for choice in Article.Status}
 
 
@@ -103,6 +110,11 @@ class ImportedArticle:
     its own. A naive `published_at` is read in the site's time zone.
     `summary_generated` is True when the source (our own export) says `summary`
     was generated from the body rather than written by an editor.
+    Our own export also carries `created_at`/`updated_at` (kept for new articles),
+    `author` (a staff username) and `lead_image_file`, an uploaded image's URL
+    (articles.importers.media), which `valid_batches()` resolves to the storage
+    name in `lead_image_name`. None in `lead_image`, `lead_image_file` or `author`
+    means the source does not say: an existing article keeps its own.
     """
 
     record: int
@@ -120,6 +132,11 @@ class ImportedArticle:
     published_at: datetime | None = None
     summary_generated: bool = False
     lead_image: LeadImage | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    lead_image_file: str | None = None
+    lead_image_name: str = ""
+    author: str | None = None
     line: int | None = None
     raw: Any = None
 
@@ -186,6 +203,9 @@ MAX_LENGTHS = {
     name: max_length(name)
     for name in ("headline", "standfirst", "byline", "source_name", "source_url", "import_ref")
 }
+IMAGE_MAX_LENGTHS = {
+    part: max_length(f"lead_image_{part}") for part in ("url", "alt", "caption", "credit")
+}
 SLUG_MAX_LENGTH = max_length("slug")
 TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
 _validate_url = URLValidator()
@@ -210,11 +230,18 @@ def validate(item: ImportedArticle) -> Rejection | None:
             validate_unicode_slug(item.slug)
         except ValidationError:
             return reject("slug", "not a valid slug (letters, numbers, hyphens, underscores)")
-    if item.source_url:
+    urls = {"source_url": item.source_url, "lead_image": item.lead_image_file}
+    if item.lead_image:
+        urls["lead_image_url"] = item.lead_image.url
+        for part, limit in IMAGE_MAX_LENGTHS.items():
+            if len(getattr(item.lead_image, part)) > limit:
+                return reject(f"lead_image_{part}", f"longer than {limit} characters")
+    for name, url in urls.items():
         try:
-            _validate_url(item.source_url)
+            if url:
+                _validate_url(url)
         except ValidationError:
-            return reject("source_url", "not a valid http(s) URL")
+            return reject(name, "not a valid http(s) URL")
     if len(item.summary) > SUMMARY_MAX_LENGTH:
         return reject("summary", f"longer than {SUMMARY_MAX_LENGTH} characters")
     if item.status is not None and item.status not in STATUSES:
@@ -236,6 +263,7 @@ def save_articles(
     on_batch: Callable[[ImportResult], None] | None = None,
     result: ImportResult | None = None,
     workers: int = 1,
+    media: MediaSource | None = None,
 ) -> ImportResult:
     """Validate and upsert `items`; return (and update `result` with) the counts.
 
@@ -243,10 +271,12 @@ def save_articles(
     mid-stream still knows what was written. With `workers` > 1, bodies are
     sanitized in that many processes; on PostgreSQL, outside a transaction, each
     batch is written on a second thread while the next ones are read and built
-    (articles/importers/pipeline.py).
+    (articles/importers/pipeline.py). `media` says where uploaded lead images
+    named by the records are found (articles/importers/media.py).
     """
     result = result if result is not None else ImportResult()
-    saver = _BatchSaver(default_status, result)
+    media = media or MediaSource()
+    saver = _BatchSaver(default_status, result, media)
 
     def write_batch(built: BuiltBatch) -> None:
         with unprepared():
@@ -261,7 +291,7 @@ def save_articles(
     ):
         waiting = None  # the previous batch, whose bodies the workers are cleaning
         try:
-            for batch in valid_batches(items, batch_size, result, on_reject):
+            for batch in valid_batches(items, batch_size, result, on_reject, media):
                 cleaning = clean([item.body for item in batch])
                 if waiting:
                     write(partial(write_batch, saver.build_batch(*waiting)))
@@ -278,6 +308,7 @@ def valid_batches(
     batch_size: int,
     result: ImportResult,
     on_reject: Callable[[Rejection], None] | None,
+    media: MediaSource,
 ) -> Iterator[list[ImportedArticle]]:
     """The valid records in batches; rejections and skips are counted on the way."""
     seen_refs: set[str] = set()
@@ -306,6 +337,8 @@ def valid_batches(
                     raw=item.raw,
                 )
             seen_refs.add(item.import_ref)
+        if problem is None and item.lead_image_file:
+            problem = place_uploaded_image(item, media)
         if problem:
             rejected(problem)
             continue
@@ -315,6 +348,22 @@ def valid_batches(
             batch = []
     if batch:
         yield batch
+
+
+def place_uploaded_image(item: ImportedArticle, media: MediaSource) -> Rejection | None:
+    """Find the record's uploaded image in storage or beside the file; without it,
+    keep the image as an external URL (which fetch_lead_images can download)."""
+    try:
+        name = media.resolve(item.lead_image_file)
+    except MediaError as error:
+        return Rejection(item.record, "lead_image", str(error), line=item.line, raw=item.raw)
+    if name:
+        item.lead_image_name = name
+    elif item.lead_image is None:
+        item.lead_image = LeadImage(url=item.lead_image_file)
+    elif not item.lead_image.url:
+        item.lead_image.url = item.lead_image_file
+    return None
 
 
 @dataclass
@@ -333,9 +382,10 @@ class _BatchSaver:
     of queries. Building reads only committed articles by their own import_refs, so
     it may run while the previous batch is being written."""
 
-    def __init__(self, default_status: str, result: ImportResult):
+    def __init__(self, default_status: str, result: ImportResult, media: MediaSource):
         self.default_status = default_status
         self.result = result
+        self.media = media
         self.zone = timezone.get_current_timezone()
         self.now = timezone.now()
         self.tag_names: dict[int, str] = {}
@@ -344,6 +394,7 @@ class _BatchSaver:
         """`cleaned()` gives each item's `clean_body()`, in order."""
         counts = ImportResult()
         existing, existing_tags = self.find_existing(items)
+        self.user_ids = find_users(items)
         currents = [existing.get(item.import_ref) if item.import_ref else None for item in items]
         articles = [
             self.build(item, current, counts, clean)
@@ -366,12 +417,16 @@ class _BatchSaver:
                     continue
                 changed_tags = wanted != batch.existing_tags.get(current.pk, [])
                 if changed_tags or any(
-                    getattr(article, f) != getattr(current, f) for f in COMPARED_FIELDS
+                    getattr(article, f) != getattr(current, f) for f in COMPARED_ATTNAMES
                 ):
                     to_update.append((article, wanted if changed_tags else None))
                 else:
                     counts.unchanged += 1
             self.assign_slugs([article for article, _ in to_create])
+            for article, _ in to_create:
+                if article.import_ref == NATIVE_PREFIX + article.slug:
+                    # This site's own article under its own address, as it was exported.
+                    article.import_ref = ""
             self.write(to_create, to_update)
         counts.unsummarized = [article.pk for article in batch.articles if not article.summary]
         counts.created = len(to_create)
@@ -393,7 +448,7 @@ class _BatchSaver:
             query |= Q(import_ref="", slug__in=native_slugs)
         existing = {}
         for article in Article.objects.filter(query).only(
-            "pk", "slug", "import_ref", *COMPARED_FIELDS
+            "pk", "slug", "import_ref", "lead_image_renditions", *COMPARED_FIELDS
         ):
             existing[article.import_ref or NATIVE_PREFIX + article.slug] = article
         existing_tags: dict[int, list[int]] = {}
@@ -455,12 +510,18 @@ class _BatchSaver:
             # Kept through re-imports: an import never resets a first publication.
             first_published_at=current.first_published_at if current else None,
             import_ref=current.import_ref if current else item.import_ref,
+            author_id=self.user_ids.get(item.author) if item.author else None,
         )
         set_lead_image(article, item.lead_image, current)
+        self.set_uploaded_image(article, item, current)
         if current:
             article.pk = current.pk
             article.slug = current.slug
+            if item.author is None or item.author not in self.user_ids:
+                article.author_id = current.author_id  # the source names no one we know
         else:
+            article.created_at = self.aware(item.created_at)
+            article.updated_at = self.aware(item.updated_at)
             # A placeholder keeps prepare() from looking up a unique slug per record;
             # assign_slugs() settles the batch's slugs in one or two queries.
             article.slug = item.slug or slug_from_ref(item.import_ref) or base_slug(item.headline)
@@ -476,6 +537,24 @@ class _BatchSaver:
                 # The generated summary was made from this very text: it still holds.
                 article.summary, article.summary_generated = current.summary, True
         return article
+
+    def aware(self, value: datetime | None) -> datetime | None:
+        if value is not None and timezone.is_naive(value):
+            return timezone.make_aware(value, self.zone)
+        return value
+
+    def set_uploaded_image(self, article, item: ImportedArticle, current: Article | None) -> None:
+        """The record's uploaded image, else an existing article's; renditions are
+        made by prepare() only for an image the article did not have."""
+        if item.lead_image_file is None:
+            name = current.lead_image.name if current else ""
+        else:
+            name = item.lead_image_name
+        article.lead_image = name
+        if current and name and current.lead_image.name == name:
+            article.lead_image_renditions = current.lead_image_renditions
+        elif name and not self.media.store:
+            article.lead_image_renditions = {"source": name}  # a dry run stores no files
 
     def assign_slugs(self, articles: list[Article]) -> None:
         """Give new articles unique slugs: their own when free, else with a suffix."""
@@ -514,7 +593,7 @@ class _BatchSaver:
             articles = [article for article, _ in to_update]
             for article in articles:
                 article.updated_at = self.now
-            Article.objects.bulk_update(articles, [*COMPARED_FIELDS, "updated_at"])
+            Article.objects.bulk_update(articles, [*COMPARED_FIELDS, *DERIVED_WRITES])
             retagged = [(article, ids) for article, ids in to_update if ids is not None]
             if retagged:
                 Through.objects.filter(article_id__in=[a.pk for a, _ in retagged]).delete()
@@ -614,9 +693,21 @@ def insert_articles(articles: list[Article], now, search_vectors: list[str] | No
     spares the trigger computing them again (see migration 0005).
     """
     for article in articles:
-        article.created_at = article.updated_at = now
+        article.created_at = article.created_at or now
+        article.updated_at = article.updated_at or now
     if connection.vendor != "postgresql":
+        times = [(article.created_at, article.updated_at) for article in articles]
         Article.objects.bulk_create(articles)
+        # bulk_create stamps auto_now fields with the clock; an export's own times win.
+        kept = [
+            a
+            for a, (created, updated) in zip(articles, times, strict=True)
+            if created != now or updated != now
+        ]
+        for article, (created, updated) in zip(articles, times, strict=True):
+            article.created_at, article.updated_at = created, updated
+        if kept:
+            Article.objects.bulk_update(kept, ["created_at", "updated_at"])
         return
     table = Article._meta.db_table
     fields = [f for f in Article._meta.concrete_fields if not f.primary_key]
@@ -679,6 +770,16 @@ def insert_tag_links(links: list[tuple[Article, int]]) -> None:
         with cursor.copy(f"COPY {quote(Through._meta.db_table)} ({columns}) FROM STDIN") as copy:
             for article, tag_id in links:
                 copy.write_row((article.pk, tag_id, article.status, article.published_at))
+
+
+def find_users(items: list[ImportedArticle]) -> dict[str, int]:
+    """Staff accounts named as records' authors, by username, in one query."""
+    names = {item.author for item in items if item.author}
+    if not names:
+        return {}
+    User = get_user_model()
+    found = User.objects.filter(**{f"{User.USERNAME_FIELD}__in": names})
+    return dict(found.values_list(User.USERNAME_FIELD, "pk"))
 
 
 def is_native(ref: str) -> bool:

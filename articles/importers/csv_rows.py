@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from articles.importers.base import HEAD_SIZE, FormatError, ImportedArticle, Rejection
-from articles.importers.jsonl import FIELDS, READ_ONLY_FIELDS, REQUIRED_FIELDS, from_fields
+from articles.importers.jsonl import FIELDS, REQUIRED_FIELDS, from_fields
 
 TAG_SEPARATOR = "|"
 FIELD_SIZE_LIMIT = 64 * 1024 * 1024  # the csv module's default (128 KB) is below long bodies
@@ -42,7 +42,7 @@ def check(fp: BinaryIO) -> None:
 
 
 def check_header(header: list[str]) -> None:
-    unknown = [name for name in header if name not in FIELDS and name not in READ_ONLY_FIELDS]
+    unknown = [name for name in header if name not in FIELDS]
     if unknown:
         raise FormatError(f"unknown column(s) in the header row: {', '.join(unknown)}")
     missing = [name for name in REQUIRED_FIELDS if name not in header]

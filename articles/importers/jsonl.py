@@ -1,13 +1,16 @@
 """JSON Lines: the project's own format, written by `export_articles`.
 
-One JSON object per line, keys named as the model's fields: `import_ref`, `slug`,
-`headline`, `standfirst`, `summary`, `body` (HTML), `tags` (a list of names),
-`byline`, `source_name`, `source_url`, `status` (`draft` or `published`) and
-`published_at` (ISO 8601; without an offset it is read in the site's zone; a date
-alone means midnight there). Only `headline` and `body` are required. The
-read-only keys export adds are accepted: `created_at` and `updated_at` are ignored,
-and `summary_generated: true` keeps a generated summary marked as generated (so it
-goes on following the body); any other key rejects the record.
+One JSON object per line, keys named as the model's fields (the full list is
+`articles.importers.schema.FIELDS`): `import_ref`, `slug`, `headline`,
+`standfirst`, `summary`, `summary_generated`, `body` (HTML), `tags` (a list of
+names), `byline`, `source_name`, `source_url`, `status` (`draft` or `published`),
+`published_at`, `created_at` and `updated_at` (ISO 8601; without an offset read in
+the site's zone; a date alone means midnight there), the lead image's
+`lead_image` (an uploaded image's URL, see `articles.importers.media`),
+`lead_image_url`, `lead_image_alt`, `lead_image_caption` and `lead_image_credit`,
+and `author` (a staff username). Only `headline` and `body` are required; any
+other key rejects the record. `summary_generated: true` keeps a generated summary
+following the body; `created_at` and `updated_at` are kept for new articles.
 
 `import_ref` is the record's own, else its `source_url`, else `newsroom:<slug>`
 when it has a slug (what export writes for articles written on the site). A
@@ -27,26 +30,25 @@ from articles.importers.base import (
     NATIVE_PREFIX,
     FormatError,
     ImportedArticle,
+    LeadImage,
     Rejection,
 )
+from articles.importers.schema import FIELDS
 
-FIELDS = (
+REQUIRED_FIELDS = ("headline", "body")
+TEXT_FIELDS = (
     "import_ref",
     "slug",
     "headline",
     "standfirst",
     "summary",
     "body",
-    "tags",
     "byline",
     "source_name",
     "source_url",
-    "status",
-    "published_at",
 )
-READ_ONLY_FIELDS = ("summary_generated", "created_at", "updated_at")
-REQUIRED_FIELDS = ("headline", "body")
-TEXT_FIELDS = tuple(f for f in FIELDS if f not in ("tags", "published_at", "status"))
+IMAGE_FIELDS = ("lead_image_url", "lead_image_alt", "lead_image_caption", "lead_image_credit")
+DATE_FIELDS = ("published_at", "created_at", "updated_at")
 
 
 def sniff(head: bytes) -> bool:
@@ -98,13 +100,13 @@ def from_fields(
         return Rejection(number, field, reason, line=line, raw=data)
 
     for key in data:
-        if key not in FIELDS and key not in READ_ONLY_FIELDS:
+        if key not in FIELDS:
             return reject(key, "unknown field")
     for key in REQUIRED_FIELDS:
         if data.get(key) is None:
             return reject(key, f"missing {key}")
     values: dict[str, Any] = {}
-    for key in TEXT_FIELDS:
+    for key in (*TEXT_FIELDS, *IMAGE_FIELDS, "lead_image", "author"):
         value = data.get(key)
         if isinstance(value, int) and not isinstance(value, bool) and key == "import_ref":
             value = str(value)
@@ -117,26 +119,34 @@ def from_fields(
     status = data.get("status") or None
     if status is not None and not isinstance(status, str):
         return reject("status", "must be a string")
-    published_at = None
-    if data.get("published_at"):
+    if data.get("summary_generated") not in (None, True, False, "true", "false"):
+        return reject("summary_generated", "must be true or false")
+    dates = {}
+    for key in DATE_FIELDS:
         try:
-            published_at = parse_datetime(data["published_at"])
+            dates[key] = parse_datetime(data[key]) if data.get(key) else None
         except (TypeError, ValueError):
-            return reject("published_at", "not an ISO 8601 date or date and time")
+            return reject(key, "not an ISO 8601 date or date and time")
     values["import_ref"] = (
         values["import_ref"]
         or values["source_url"]
         or (NATIVE_PREFIX + values["slug"] if values["slug"] else "")
     )
+    image = None
+    if any(key in data for key in IMAGE_FIELDS):
+        image = LeadImage(*(values[key] for key in IMAGE_FIELDS))
     return ImportedArticle(
         record=number,
         line=line,
         tags=list(tags),
         status=status,
-        published_at=published_at,
-        summary_generated=data.get("summary_generated") is True,
+        summary_generated=data.get("summary_generated") in (True, "true"),
+        lead_image=image,
+        lead_image_file=values["lead_image"] if "lead_image" in data else None,
+        author=values["author"] if "author" in data else None,
         raw=data,
-        **values,
+        **dates,
+        **{key: values[key] for key in TEXT_FIELDS},
     )
 
 

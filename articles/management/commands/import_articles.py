@@ -25,6 +25,7 @@ from articles.importers.base import (
     Rejection,
     save_articles,
 )
+from articles.importers.media import MediaSource
 from articles.importers.progress import Progress
 from articles.management.commands.fetch_lead_images import report as fetch_report
 from articles.models import Article
@@ -58,6 +59,16 @@ class Command(BaseCommand):
             choices=[s.value for s in Article.Status],
             default=Article.Status.DRAFT,
             help="Status for new articles whose source gives none (default: draft).",
+        )
+        parser.add_argument(
+            "--media-dir",
+            metavar="DIR",
+            type=Path,
+            help=(
+                "Where `export_articles --media-dir` wrote the uploaded lead images: "
+                "they are stored again under their names. Without it, an image not "
+                "already stored here is kept as an external URL."
+            ),
         )
         parser.add_argument(
             "--fetch-images",
@@ -102,11 +113,15 @@ class Command(BaseCommand):
         fetch_images,
         defer_summaries,
         workers,
+        media_dir,
         **options,
     ):
         if batch_size < 1 or workers < 1:
             raise CommandError("--batch-size and --workers must be at least 1.")
+        if media_dir and not media_dir.is_dir():
+            raise CommandError(f"{media_dir}: not a directory. Nothing was written.")
         self.workers = workers
+        self.media = MediaSource(media_dir, store=not dry_run)
         files = [self.open_checked(Path(path), format) for path in paths]
         result = ImportResult()
         current = None
@@ -191,6 +206,7 @@ class Command(BaseCommand):
                     on_batch=on_batch,
                     result=result,
                     workers=self.workers,
+                    media=self.media,
                 )
                 if dry_run:
                     transaction.set_rollback(True)

@@ -1,0 +1,80 @@
+"""The one JSON Lines schema: what `export_articles` writes and `import_articles` reads.
+
+Every field an article has is either in `FIELDS` (written by export, read back by
+import, so a round trip into an empty database keeps it) or in `DERIVED_FIELDS`
+(recomputed from the others whenever an article is stored, so never in the file).
+`tests/importers/test_schema.py` fails when a field of `Article` is in neither:
+a change that adds a field extends this schema (export in `record()`, import in
+`articles.importers.jsonl.from_fields` and `base._BatchSaver.build`) or says
+below why the field is derived.
+
+Keys are named as the model's fields. Three take another shape in the file:
+`tags` is a list of tag names, `author` the desk account's username, and
+`lead_image` (an uploaded image) its absolute URL, built from `SITE_URL`
+(`articles.importers.media` writes the files beside the export and takes them back).
+"""
+
+from articles.importers.base import NATIVE_PREFIX
+from articles.importers.media import exported_url
+from articles.models import Article
+
+FIELDS = (
+    "import_ref",
+    "slug",
+    "headline",
+    "standfirst",
+    "summary",
+    "summary_generated",
+    "body",
+    "tags",
+    "byline",
+    "source_name",
+    "source_url",
+    "status",
+    "published_at",
+    "created_at",
+    "updated_at",
+    "lead_image",
+    "lead_image_url",
+    "lead_image_alt",
+    "lead_image_caption",
+    "lead_image_credit",
+    "author",
+)
+
+# Model fields that are not in the file, and why: each is rebuilt when the article
+# is stored, from fields that are. (PostgreSQL's search vector is a column the
+# model does not declare; it too is computed from the article's text.)
+DERIVED_FIELDS = {
+    "id": "the database's own key: an article's identity travels as import_ref and slug",
+    "body_text": "the sanitized body's plain text (articles.content.prepare)",
+    "tag_names": "the tags' names, copied onto the row for search (articles.search)",
+    "lead_image_renditions": "resized copies of the uploaded image, made when it is stored",
+}
+
+
+def record(article: Article) -> dict:
+    """One article in the schema. `article` comes from `exportable()`."""
+    return {
+        "import_ref": article.import_ref or NATIVE_PREFIX + article.slug,
+        "slug": article.slug,
+        "headline": article.headline,
+        "standfirst": article.standfirst,
+        "summary": article.summary,
+        "summary_generated": article.summary_generated,
+        "body": article.body,
+        "tags": sorted(tag.name for tag in article.tags.all()),
+        "byline": article.byline,
+        "source_name": article.source_name,
+        "source_url": article.source_url,
+        "status": article.status,
+        "published_at": article.published_at.isoformat(),
+        "created_at": article.created_at.isoformat(),
+        "updated_at": article.updated_at.isoformat(),
+        "lead_image": exported_url(article),
+        "lead_image_url": article.lead_image_url,
+        "lead_image_alt": article.lead_image_alt,
+        "lead_image_caption": article.lead_image_caption,
+        "lead_image_credit": article.lead_image_credit,
+        "author": article.author_username or "",
+    }
