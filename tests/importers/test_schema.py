@@ -7,12 +7,12 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from image_factory import gps_exif, image_bytes, upload
 
 from articles.importers import jsonl
 from articles.importers.base import ImportedArticle
 from articles.importers.schema import DERIVED_FIELDS, FIELDS, record
 from articles.models import Article, Tag
-from tests.image_factory import gps_exif, image_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
