@@ -137,6 +137,7 @@ class ImportedArticle:
     lead_image_file: str | None = None
     lead_image_name: str = ""
     author: str | None = None
+    untitled: bool = False  # the source had no title: `headline` was made from the text
     line: int | None = None
     raw: Any = None
 
@@ -176,6 +177,7 @@ class ImportResult:
     rejected: int = 0
     skipped: Counter = field(default_factory=Counter)
     naive_dates: int = 0
+    untitled: int = 0
     batches_committed: int = 0
     # Articles written or matched whose summary is still to be generated.
     unsummarized: list[int] = field(default_factory=list)
@@ -191,6 +193,7 @@ class ImportResult:
         self.rejected += other.rejected
         self.skipped.update(other.skipped)
         self.naive_dates += other.naive_dates
+        self.untitled += other.untitled
         self.batches_committed += other.batches_committed
         self.unsummarized += other.unsummarized
 
@@ -342,6 +345,7 @@ def valid_batches(
         if problem:
             rejected(problem)
             continue
+        result.untitled += item.untitled
         batch.append(item)
         if len(batch) >= batch_size:
             yield batch

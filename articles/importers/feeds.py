@@ -9,7 +9,8 @@ Mapping per entry:
 - `import_ref`: the entry's id (Atom `id`, RSS `guid`), else its link; one longer
   than the field holds becomes `feed-sha1:<hash of it>`. An entry with neither is
   rejected.
-- `headline`: the title as plain text (HTML in titles is stripped); none → rejected.
+- `headline`: the title as plain text (HTML in titles is stripped); an untitled
+  entry gets one made from the start of its text (untitled.py).
 - `body`: the full content (`content:encoded`, Atom `content`), else the
   description/summary; `summary`: the description as text when there is also
   content and it fits in a summary (else one is generated).
@@ -37,6 +38,7 @@ from django.core.validators import URLValidator
 
 from articles.importers.base import FormatError, ImportedArticle, Rejection
 from articles.importers.lead_images import EntryMedia, feed_image, feed_media
+from articles.importers.untitled import made_headline
 from articles.models import SUMMARY_MAX_LENGTH, Article
 from articles.sanitize import clean_html, html_to_text, inline_text
 
@@ -92,8 +94,6 @@ def from_entry(
     if len(ref) > REF_MAX_LENGTH:
         ref = "feed-sha1:" + hashlib.sha1(ref.encode()).hexdigest()
     headline = title_text(entry)
-    if not headline:
-        return reject("headline", "entry has no title")
     published_at = None
     for key in ("published", "updated", "created"):
         # dict.get: FeedParserDict maps a missing "updated" to "published" with a
@@ -118,7 +118,8 @@ def from_entry(
     return ImportedArticle(
         record=number,
         import_ref=ref,
-        headline=headline,
+        headline=headline or made_headline(body, published_at),
+        untitled=not headline,
         body=body,
         summary=summary,
         byline=shorten(inline_text(entry.get("author", "")), BYLINE_MAX_LENGTH),

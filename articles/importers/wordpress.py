@@ -10,7 +10,8 @@ other types are skipped and counted, as are trashed and auto-draft posts:
   `wp:base_site_url`, else the channel link) without its scheme or trailing slash,
   so the same post in two exports of one site is one article. A post without an
   id (hand-made exports) uses `wxr:<site>:guid:<guid>`; with neither it is rejected.
-- `headline`: `title` as plain text; `body`: `content:encoded` (blank-line
+- `headline`: `title` as plain text (an untitled post gets one made from the
+  start of its text, see untitled.py); `body`: `content:encoded` (blank-line
   paragraphs become `<p>`, as WordPress shows them); `summary`: `excerpt:encoded`
   as text when it fits; `byline`: the author's display name for `dc:creator`;
   `slug`: `wp:post_name` when it is a valid slug; `tags`: every `category`
@@ -40,6 +41,7 @@ from django.core.validators import validate_unicode_slug
 
 from articles.importers.base import FormatError, ImportedArticle, LeadImage, Rejection, Skipped
 from articles.importers.lead_images import postmeta, wordpress_attachment
+from articles.importers.untitled import made_headline
 from articles.models import SUMMARY_MAX_LENGTH, Article
 from articles.sanitize import clean_html, html_to_text, inline_text
 
@@ -219,12 +221,11 @@ def from_item(number: int, item: Element, channel: dict) -> ImportedArticle | Re
     else:
         return reject("import_ref", "post has neither wp:post_id nor guid")
     headline = inline_text(fields.get(("", "title"), ""))
-    if not headline:
-        return reject("headline", "post has no title")
     try:
         published_at = post_date(fields)
     except ValueError as error:
         return reject("published_at", str(error))
+    body = autop(fields.get(("content", "encoded"), ""))
     status = STATUSES.get(wp_status, Article.Status.DRAFT)
     if fields.get(("wp", "post_password"), "").strip():
         status = Article.Status.DRAFT
@@ -233,8 +234,9 @@ def from_item(number: int, item: Element, channel: dict) -> ImportedArticle | Re
     return ImportedArticle(
         record=number,
         import_ref=import_ref,
-        headline=headline,
-        body=autop(fields.get(("content", "encoded"), "")),
+        headline=headline or made_headline(body, published_at),
+        untitled=not headline,
+        body=body,
         summary=excerpt if len(excerpt) <= SUMMARY_MAX_LENGTH else "",
         byline=channel["authors"].get(creator, creator),
         slug=post_slug(fields.get(("wp", "post_name"), "")),

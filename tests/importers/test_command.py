@@ -189,27 +189,28 @@ def test_export_writes_every_status_to_stdout(make_article):
 def test_wxr_import_counts_skipped_items_and_reads_local_dates_in_site_zone(settings):
     settings.TIME_ZONE = "Europe/Paris"
     out = run_with_rejects(DATA / "export.wxr.xml")
-    assert "5 created, 0 updated, 0 unchanged, 2 rejected" in out
+    assert "6 created, 0 updated, 0 unchanged, 1 rejected" in out
     assert "skipped (not posts): 1 attachment, 1 page, 1 trash post" in out
     assert "1 date(s) without a time zone read as Europe/Paris" in out
     public = set(Article.objects.published().values_list("import_ref", flat=True))
     assert public == {
-        "wxr:marsh.example.com/news:101"
+        "wxr:marsh.example.com/news:101",
+        "wxr:marsh.example.com/news:107",  # untitled: its headline made from the text
     }  # drafts, private, protected, scheduled hidden
     scheduled = Article.objects.get(import_ref="wxr:marsh.example.com/news:104")
     assert scheduled.is_scheduled()
     zero_date = Article.objects.get(import_ref="wxr:marsh.example.com/news:102")
     assert zero_date.published_at.isoformat() == "2025-07-01T07:00:00+00:00"  # 09:00 in Paris
-    assert "0 created, 0 updated, 5 unchanged" in run_with_rejects(DATA / "export.wxr.xml")
+    assert "0 created, 0 updated, 6 unchanged" in run_with_rejects(DATA / "export.wxr.xml")
 
 
 def test_feed_import_then_rerun_changes_nothing():
     out = run_with_rejects(DATA / "feed_rss2.xml", "--status", "published")
     # the repeated guid is the later record rejected, as for any format
-    assert "2 created, 0 updated, 0 unchanged, 3 rejected" in out
+    assert "3 created, 0 updated, 0 unchanged, 2 rejected" in out
     bridge = Article.objects.get(import_ref="courier-1001")
     assert bridge.status == "published" and "onclick" not in bridge.body
-    assert "2 unchanged" in run_with_rejects(DATA / "feed_rss2.xml")
+    assert "3 unchanged" in run_with_rejects(DATA / "feed_rss2.xml")
 
 
 def test_error_mid_stream_says_how_much_was_committed(tmp_path):

@@ -236,6 +236,8 @@ class Command(BaseCommand):
         if result.skipped:
             skipped = ", ".join(f"{n} {kind}" for kind, n in sorted(result.skipped.items()))
             line += f"; skipped (not posts): {skipped}"
+        if result.untitled:
+            line += f"; {result.untitled} untitled, headline made from the text"
         if result.naive_dates:
             line += (
                 f"; {result.naive_dates} date(s) without a time zone read as "
