@@ -12,6 +12,7 @@ from articles.images import prepare_lead_image
 from articles.publishing import settle_first_publication
 from articles.sanitize import clean_html, html_to_text
 from articles.summaries import generate_summary
+from newsroom.routers import primary_reads
 
 SLUG_MAX_LENGTH = 255
 
@@ -70,7 +71,8 @@ def unique_slug(article) -> str:
 
     slug = candidate = base_slug(article.headline)
     taken = Article.objects.exclude(pk=article.pk).filter(slug__startswith=slug)
-    existing = set(taken.values_list("slug", flat=True))
+    with primary_reads():  # a replica that lags would offer a slug already taken
+        existing = set(taken.values_list("slug", flat=True))
     suffix = 2
     while candidate in existing:
         candidate = f"{slug}-{suffix}"

@@ -16,6 +16,7 @@ from django.utils.http import RFC3986_SUBDELIMS
 from articles import images
 from articles.images import LeadImageField
 from articles.publishing import PUBLISH_PERMISSION, Publishing
+from newsroom.routers import primary_reads
 
 SUMMARY_MAX_LENGTH = 400
 
@@ -63,7 +64,9 @@ class TracksStoredValues:
             return None
         stored = getattr(self, "_stored", {})
         if name not in stored:
-            return type(self)._base_manager.filter(pk=self.pk).values_list(name, flat=True).first()
+            with primary_reads():  # what a save is about to compare with
+                rows = type(self)._base_manager.filter(pk=self.pk).values_list(name, flat=True)
+                return rows.first()
         return stored[name]
 
 
@@ -80,6 +83,7 @@ class Tag(TracksStoredValues, models.Model):
     def __str__(self):
         return self.name
 
+    @primary_reads()  # the stored slug, from a replica, could be out of date
     def save(self, *args, **kwargs):
         old_slug = self.stored_value("slug")
         super().save(*args, **kwargs)
@@ -415,6 +419,7 @@ class Article(Publishing, TracksStoredValues, models.Model):
     def __str__(self):
         return self.headline
 
+    @primary_reads()  # a lagging replica must not decide a slug or a redirect
     def save(self, *args, **kwargs):
         from articles.content import prepare
 

@@ -97,6 +97,10 @@ MIDDLEWARE = [
     "newsroom.middleware.DatabaseUnavailableMiddleware",
 ]
 
+if "replica" in DATABASES:
+    # Outermost: readers' requests may read from the replica (newsroom/routers.py).
+    MIDDLEWARE.insert(0, "newsroom.routers.ReplicaReadsMiddleware")
+
 ROOT_URLCONF = "newsroom.urls"
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
