@@ -5,7 +5,10 @@ for every record before `bulk_create`/`bulk_update`, so the admin, the importers
 and the shell cannot disagree, and nothing is computed per request.
 """
 
+from collections.abc import Callable
+
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from articles.images import prepare_lead_image
@@ -15,6 +18,8 @@ from articles.summaries import generate_summary
 from newsroom.routers import primary_reads
 
 SLUG_MAX_LENGTH = 255
+# Tries at a free slug when concurrent saves keep taking the one just chosen.
+SLUG_ATTEMPTS = 5
 
 
 def prepare(article, *, summarize: bool = True, cleaned: tuple[str, str] | None = None) -> None:
@@ -78,3 +83,31 @@ def unique_slug(article) -> str:
         candidate = f"{slug}-{suffix}"
         suffix += 1
     return candidate
+
+
+def is_slug_clash(error: IntegrityError) -> bool:
+    """Whether `error` is another article holding the slug: a race for it lost."""
+    from articles.models import Article
+
+    table = Article._meta.db_table
+    diag = getattr(error.__cause__, "diag", None)
+    if diag is not None:  # PostgreSQL names the table and the constraint
+        return diag.table_name == table and "slug" in (diag.constraint_name or "")
+    return f"{table}.slug" in str(error)  # SQLite names the column
+
+
+def claiming_slugs(insert: Callable[[], None], choose_again: Callable[[], None]) -> None:
+    """Run `insert`; when a concurrent save took a slug chosen for it (between the
+    look-up and the insert), `choose_again()` and retry, instead of failing.
+
+    Each try runs in a savepoint, so a failed one leaves the caller's transaction usable.
+    """
+    for attempt in range(1, SLUG_ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                insert()
+            return
+        except IntegrityError as error:
+            if attempt == SLUG_ATTEMPTS or not is_slug_clash(error):
+                raise
+            choose_again()

@@ -1,5 +1,5 @@
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, partial
 from typing import NamedTuple
 from urllib.parse import quote
 
@@ -421,12 +421,19 @@ class Article(Publishing, TracksStoredValues, models.Model):
 
     @primary_reads()  # a lagging replica must not decide a slug or a redirect
     def save(self, *args, **kwargs):
-        from articles.content import prepare
+        from articles.content import claiming_slugs, prepare, unique_slug
 
+        generated_slug = not self.slug
         prepare(self)
         was_public = self._was_public()
         old_slug = self.stored_value("slug")
-        super().save(*args, **kwargs)
+        if generated_slug:
+            claiming_slugs(
+                partial(super().save, *args, **kwargs),
+                lambda: setattr(self, "slug", unique_slug(self)),
+            )
+        else:
+            super().save(*args, **kwargs)
         self._remember_stored()
         if old_slug is not None and old_slug != self.slug:
             ArticleRedirect.objects.filter(old_slug=self.slug).delete()

@@ -38,7 +38,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.caching import bump_generation
-from articles.content import base_slug, clean_body, prepare
+from articles.content import base_slug, claiming_slugs, clean_body, prepare
 from articles.importers.media import MediaError, MediaSource
 from articles.importers.pipeline import batch_writer
 from articles.models import SUMMARY_MAX_LENGTH, Article, Tag
@@ -428,11 +428,6 @@ class _BatchSaver:
                     to_update.append((article, wanted if changed_tags else None))
                 else:
                     counts.unchanged += 1
-            self.assign_slugs([article for article, _ in to_create])
-            for article, _ in to_create:
-                if article.import_ref == NATIVE_PREFIX + article.slug:
-                    # This site's own article under its own address, as it was exported.
-                    article.import_ref = ""
             self.write(to_create, to_update)
         counts.unsummarized = [article.pk for article in batch.articles if not article.summary]
         counts.created = len(to_create)
@@ -562,6 +557,23 @@ class _BatchSaver:
         elif name and not self.media.store:
             article.lead_image_renditions = {"source": name}  # a dry run stores no files
 
+    def insert_new(self, articles: list[Article]) -> None:
+        """Insert new articles under free slugs, choosing again when a concurrent save
+        takes one between the look-up and the insert."""
+        wanted = [(article.slug, article.import_ref) for article in articles]
+
+        def choose_slugs() -> None:
+            for article, (slug, ref) in zip(articles, wanted, strict=True):
+                article.slug, article.import_ref = slug, ref
+            self.assign_slugs(articles)
+            for article in articles:
+                if article.import_ref == NATIVE_PREFIX + article.slug:
+                    # This site's own article under its own address, as it was exported.
+                    article.import_ref = ""
+
+        choose_slugs()
+        claiming_slugs(partial(insert_articles, articles, self.now), choose_slugs)
+
     def assign_slugs(self, articles: list[Article]) -> None:
         """Give new articles unique slugs: their own when free, else with a suffix."""
         if not articles:
@@ -593,7 +605,7 @@ class _BatchSaver:
             for article, tag_ids in to_create:
                 # Set before the insert, so PostgreSQL indexes each text for search once.
                 article.tag_names = tag_names_text(self.tag_names[i] for i in tag_ids)
-            insert_articles([article for article, _ in to_create], self.now)
+            self.insert_new([article for article, _ in to_create])
             links += [(article, tag_id) for article, tag_ids in to_create for tag_id in tag_ids]
         if to_update:
             articles = [article for article, _ in to_update]
@@ -730,7 +742,12 @@ def insert_articles(articles: list[Article], now, search_vectors: list[str] | No
         )
         for article, (pk,) in zip(articles, cursor.fetchall(), strict=True):
             article.pk = pk
-        with cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
+        # Django translates errors of execute(), not of copy(): a slug clash must
+        # arrive as the IntegrityError claiming_slugs() retries on.
+        with (
+            connection.wrap_database_errors,
+            cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy,
+        ):
             for i, article in enumerate(articles):
                 row = [article.pk, *(value(article) for value in values)]
                 copy.write_row(row + [search_vectors[i]] if extra else row)

@@ -11,7 +11,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from articles.backfill import batches_by_id, fill_summaries
@@ -149,6 +149,15 @@ class Command(BaseCommand):
                 )
             )
             raise CommandError(f"{current}: {error} ({written}).") from None
+        except IntegrityError as error:
+            # Another import or an editor wrote the same record (its import_ref) at
+            # the same moment; slug clashes were retried already.
+            self.stdout.write(self.summary(result, dry_run))
+            raise CommandError(
+                f"{current}: a record was written by someone else at the same time "
+                f"({error}); {result.batches_committed} batches were committed before it. "
+                "Run the import again to finish."
+            ) from None
         finally:
             for _, fp, _ in files:
                 fp.close()
