@@ -17,6 +17,7 @@ import uuid
 
 import pytest
 import redis
+from ci import skip_or_fail_in_ci
 from django.conf import settings
 
 REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/0")
@@ -27,7 +28,7 @@ def redis_client():
     try:
         client.ping()
     except redis.exceptions.ConnectionError:
-        pytest.skip(f"Redis is not reachable at {REDIS_URL} (CI starts it in .ci/run)")
+        skip_or_fail_in_ci(f"Redis is not reachable at {REDIS_URL} (.ci/run starts it)", "Redis")
     return client
 
 
@@ -137,3 +138,22 @@ def test_publish_is_seen_on_every_app_server_at_once(shared_env, two_servers):
     assert (status, "Breaking: the bridge reopens" in page) == ("miss", True)
     page, status = fetch(a)
     assert (status, "Breaking: the bridge reopens" in page) == ("hit", True)
+
+
+def outcome(check) -> tuple[type, str] | None:
+    """How `check()` ended the test: failed or skipped (with the message), or neither."""
+    try:
+        check()
+    except (pytest.fail.Exception, pytest.skip.Exception) as ended:
+        return type(ended), str(ended)
+    return None
+
+
+def test_an_unreachable_redis_fails_the_run_in_ci_and_skips_elsewhere(monkeypatch):
+    monkeypatch.setattr(f"{__name__}.REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens
+    monkeypatch.setenv("CI", "true")
+    failed, message = outcome(redis_client)
+    assert failed is pytest.fail.Exception
+    assert "CI must run the Redis tests" in message
+    monkeypatch.delenv("CI")
+    assert outcome(redis_client)[0] is pytest.skip.Exception

@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from ci import skip_or_fail_in_ci
 
 from .pages import DESKTOP
 
@@ -35,19 +36,12 @@ CHROMIUM_ARGS = [
 _missing: set[str] = set()
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in {"true", "1", "yes"}
-
-
 def require(present: bool, what: str) -> None:
     """Skip the test when a tool is missing; fail it instead under CI."""
     if present:
         return
-    message = f"{what} is missing (run `make browser-deps`)"
-    if in_ci():
-        pytest.fail(f"CI must run the browser tests, but {message}", pytrace=False)
     _missing.add(what)
-    pytest.skip(message)
+    skip_or_fail_in_ci(f"{what} is missing (run `make browser-deps`)", "browser")
 
 
 def pytest_terminal_summary(terminalreporter):
