@@ -75,6 +75,7 @@ COMPARED_FIELDS = [
     "status",
     "published_at",
     "first_published_at",
+    "modified_at",
     "lead_image",
     "lead_image_url",
     "lead_image_alt",
@@ -111,7 +112,8 @@ class ImportedArticle:
     its own. A naive `published_at` is read in the site's time zone.
     `summary_generated` is True when the source (our own export) says `summary`
     was generated from the body rather than written by an editor.
-    Our own export also carries `created_at`/`updated_at` (kept for new articles),
+    Our own export also carries `first_published_at` and `modified_at` (the
+    publication record), `created_at`/`updated_at` (kept for new articles),
     `author` (a staff username) and `lead_image_file`, an uploaded image's URL
     (articles.importers.media), which `valid_batches()` resolves to the storage
     name in `lead_image_name`. None in `lead_image`, `lead_image_file` or `author`
@@ -133,6 +135,8 @@ class ImportedArticle:
     published_at: datetime | None = None
     summary_generated: bool = False
     lead_image: LeadImage | None = None
+    first_published_at: datetime | None = None
+    modified_at: datetime | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
     lead_image_file: str | None = None
@@ -509,7 +513,12 @@ class _BatchSaver:
             status=status,
             published_at=published_at,
             # Kept through re-imports: an import never resets a first publication.
-            first_published_at=current.first_published_at if current else None,
+            first_published_at=(current and current.first_published_at)
+            or self.aware(item.first_published_at),
+            # When readers were last told of a change: the source's word, else as it was.
+            modified_at=self.aware(item.modified_at)
+            if item.modified_at
+            else (current.modified_at if current else None),
             import_ref=current.import_ref if current else item.import_ref,
             author_id=self.user_ids.get(item.author) if item.author else None,
         )

@@ -4,7 +4,8 @@ One JSON object per line, keys named as the model's fields (the full list is
 `articles.importers.schema.FIELDS`): `import_ref`, `slug`, `headline`,
 `standfirst`, `summary`, `summary_generated`, `body` (HTML), `tags` (a list of
 names), `byline`, `source_name`, `source_url`, `status` (`draft` or `published`),
-`published_at`, `created_at` and `updated_at` (ISO 8601; without an offset read in
+`published_at`, `first_published_at`, `modified_at`, `created_at` and
+`updated_at` (ISO 8601; without an offset read in
 the site's zone; a date alone means midnight there), the lead image's
 `lead_image` (an uploaded image's URL, see `articles.importers.media`),
 `lead_image_url`, `lead_image_alt`, `lead_image_caption` and `lead_image_credit`,
@@ -48,7 +49,7 @@ TEXT_FIELDS = (
     "source_url",
 )
 IMAGE_FIELDS = ("lead_image_url", "lead_image_alt", "lead_image_caption", "lead_image_credit")
-DATE_FIELDS = ("published_at", "created_at", "updated_at")
+DATE_FIELDS = ("published_at", "first_published_at", "modified_at", "created_at", "updated_at")
 
 
 def sniff(head: bytes) -> bool:

@@ -32,6 +32,8 @@ FIELDS = (
     "source_url",
     "status",
     "published_at",
+    "first_published_at",
+    "modified_at",
     "created_at",
     "updated_at",
     "lead_image",
@@ -69,6 +71,8 @@ def record(article: Article) -> dict:
         "source_url": article.source_url,
         "status": article.status,
         "published_at": article.published_at.isoformat(),
+        "first_published_at": iso(article.first_published_at),
+        "modified_at": iso(article.modified_at),
         "created_at": article.created_at.isoformat(),
         "updated_at": article.updated_at.isoformat(),
         "lead_image": exported_url(article),
@@ -78,3 +82,7 @@ def record(article: Article) -> dict:
         "lead_image_credit": article.lead_image_credit,
         "author": article.author_username or "",
     }
+
+
+def iso(value) -> str | None:
+    return value.isoformat() if value else None

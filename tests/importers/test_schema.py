@@ -98,7 +98,9 @@ def newsroom(make_article, make_tag, make_user):
     make_article(headline="Embargoed report", published_at=now + timedelta(days=2))
     elsewhere = make_article(headline="From the wire")
     Article.objects.filter(pk=elsewhere.pk).update(import_ref="wxr:wire.example:9")
-    Article.objects.filter(pk=pictured.pk).update(created_at=now - timedelta(days=400))
+    Article.objects.filter(pk=pictured.pk).update(
+        created_at=now - timedelta(days=400), modified_at=now - timedelta(hours=2)
+    )
     make_tag("Unused")
     return pictured
 
