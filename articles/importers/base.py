@@ -41,6 +41,7 @@ from articles.caching import bump_generation
 from articles.content import base_slug, claiming_slugs, clean_body, prepare
 from articles.importers.media import MediaError, MediaSource
 from articles.importers.pipeline import batch_writer
+from articles.importers.related import StoredRows, add_rows
 from articles.models import SUMMARY_MAX_LENGTH, Article, Tag
 from articles.parallel import parallel_map
 from articles.search import (
@@ -142,6 +143,8 @@ class ImportedArticle:
     lead_image_file: str | None = None
     lead_image_name: str = ""
     author: str | None = None
+    corrections: list[dict] | None = None  # see articles.importers.related
+    redirects: list[str] | None = None
     untitled: bool = False  # the source had no title: `headline` was made from the text
     line: int | None = None
     raw: Any = None
@@ -385,6 +388,7 @@ class BuiltBatch:
     existing: list[Article | None]
     existing_tags: dict[int, list[int]]
     counts: ImportResult
+    stored_rows: StoredRows
 
 
 class _BatchSaver:
@@ -410,7 +414,8 @@ class _BatchSaver:
             self.build(item, current, counts, clean)
             for item, current, clean in zip(items, currents, cleaned(), strict=True)
         ]
-        return BuiltBatch(items, articles, currents, existing_tags, counts)
+        stored_rows = StoredRows(items, currents)
+        return BuiltBatch(items, articles, currents, existing_tags, counts, stored_rows)
 
     def save(self, batch: BuiltBatch) -> None:
         counts = batch.counts
@@ -418,21 +423,27 @@ class _BatchSaver:
             tag_ids = self.resolve_tags(batch.items)
             to_create: list[tuple[Article, list[int]]] = []
             to_update: list[tuple[Article, list[int] | None]] = []
+            additions = []  # (article, corrections, old slugs) it does not have yet
             for item, article, current in zip(
                 batch.items, batch.articles, batch.existing, strict=True
             ):
                 wanted = sorted({tag_ids[tag_key(name)] for name in item.tags})
+                missing = batch.stored_rows.missing(item, current.pk if current else None)
+                additions.append((article, *missing))
                 if current is None:
                     to_create.append((article, wanted))
                     continue
                 changed_tags = wanted != batch.existing_tags.get(current.pk, [])
-                if changed_tags or any(
-                    getattr(article, f) != getattr(current, f) for f in COMPARED_ATTNAMES
+                if (
+                    changed_tags
+                    or any(missing)
+                    or any(getattr(article, f) != getattr(current, f) for f in COMPARED_ATTNAMES)
                 ):
                     to_update.append((article, wanted if changed_tags else None))
                 else:
                     counts.unchanged += 1
             self.write(to_create, to_update)
+            add_rows(additions, self.zone)
         counts.unsummarized = [article.pk for article in batch.articles if not article.summary]
         counts.created = len(to_create)
         counts.updated = len(to_update)

@@ -9,7 +9,8 @@ names), `byline`, `source_name`, `source_url`, `status` (`draft` or `published`)
 the site's zone; a date alone means midnight there), the lead image's
 `lead_image` (an uploaded image's URL, see `articles.importers.media`),
 `lead_image_url`, `lead_image_alt`, `lead_image_caption` and `lead_image_credit`,
-and `author` (a staff username). Only `headline` and `body` are required; any
+`author` (a staff username), and the lists `corrections` and `redirects`
+(`articles.importers.related`). Only `headline` and `body` are required; any
 other key rejects the record. `summary_generated: true` keeps a generated summary
 following the body; `created_at` and `updated_at` are kept for new articles.
 
@@ -34,6 +35,7 @@ from articles.importers.base import (
     LeadImage,
     Rejection,
 )
+from articles.importers.related import parse_corrections, parse_redirects
 from articles.importers.schema import FIELDS
 
 REQUIRED_FIELDS = ("headline", "body")
@@ -134,6 +136,14 @@ def from_fields(
         or (NATIVE_PREFIX + values["slug"] if values["slug"] else "")
     )
     image = None
+    related = {}
+    if "corrections" in data:
+        related["corrections"] = parse_corrections(data["corrections"], parse_datetime)
+    if "redirects" in data:
+        related["redirects"] = parse_redirects(data["redirects"])
+    for key, value in related.items():
+        if isinstance(value, str):
+            return reject(key, value)
     if any(key in data for key in IMAGE_FIELDS):
         image = LeadImage(*(values[key] for key in IMAGE_FIELDS))
     return ImportedArticle(
@@ -145,6 +155,7 @@ def from_fields(
         lead_image=image,
         lead_image_file=values["lead_image"] if "lead_image" in data else None,
         author=values["author"] if "author" in data else None,
+        **related,
         raw=data,
         **dates,
         **{key: values[key] for key in TEXT_FIELDS},

@@ -8,6 +8,10 @@ a change that adds a field extends this schema (export in `record()`, import in
 `articles.importers.jsonl.from_fields` and `base._BatchSaver.build`) or says
 below why the field is derived.
 
+Besides fields, an article has rows of its own in other tables; those that are
+content (its corrections, its old addresses) are lists in the file
+(`articles.importers.related`), and the others are listed in `DERIVED_FIELDS` too.
+
 Keys are named as the model's fields. Three take another shape in the file:
 `tags` is a list of tag names, `author` the desk account's username, and
 `lead_image` (an uploaded image) its absolute URL, built from `SITE_URL`
@@ -16,6 +20,7 @@ Keys are named as the model's fields. Three take another shape in the file:
 
 from articles.importers.base import NATIVE_PREFIX
 from articles.importers.media import exported_url
+from articles.importers.related import exported_corrections, exported_redirects
 from articles.models import Article
 
 FIELDS = (
@@ -42,6 +47,8 @@ FIELDS = (
     "lead_image_caption",
     "lead_image_credit",
     "author",
+    "corrections",
+    "redirects",
 )
 
 # Model fields that are not in the file, and why: each is rebuilt when the article
@@ -52,6 +59,7 @@ DERIVED_FIELDS = {
     "body_text": "the sanitized body's plain text (articles.content.prepare)",
     "tag_names": "the tags' names, copied onto the row for search (articles.search)",
     "lead_image_renditions": "resized copies of the uploaded image, made when it is stored",
+    "listings": "PostgreSQL's copy of the article's tag links, kept by triggers",
 }
 
 
@@ -81,6 +89,8 @@ def record(article: Article) -> dict:
         "lead_image_caption": article.lead_image_caption,
         "lead_image_credit": article.lead_image_credit,
         "author": article.author_username or "",
+        "corrections": exported_corrections(article),
+        "redirects": exported_redirects(article),
     }
 
 

@@ -9,18 +9,20 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from image_factory import gps_exif, image_bytes, upload
 
+from articles.corrections import Correction
 from articles.importers import jsonl
 from articles.importers.base import ImportedArticle
 from articles.importers.schema import DERIVED_FIELDS, FIELDS, record
-from articles.models import Article, Tag
+from articles.models import Article, ArticleRedirect, Tag
 
 pytestmark = pytest.mark.django_db
 
 
 def test_every_article_field_is_in_the_schema_or_derived():
-    """A new field on Article must be exported and imported (articles/importers/schema.py),
-    or listed there as derived with the reason."""
+    """A new field on Article (or table of rows of its own) must be exported and
+    imported (articles/importers/schema.py), or listed there as derived with the reason."""
     fields = [f.name for f in Article._meta.concrete_fields + Article._meta.many_to_many]
+    fields += [relation.name for relation in Article._meta.related_objects]
     missing = [name for name in fields if name not in FIELDS and name not in DERIVED_FIELDS]
     assert missing == [], f"add to articles.importers.schema.FIELDS (or DERIVED_FIELDS): {missing}"
     assert not set(FIELDS) & set(DERIVED_FIELDS)
@@ -65,6 +67,10 @@ def snapshot() -> dict[str, dict]:
         row["author_id"] = article.author.username if article.author else None
         row["lead_image"] = article.lead_image.name
         row["tags"] = sorted(article.tags.values_list("name", flat=True))
+        row["corrections"] = sorted(
+            article.corrections.values_list("kind", "note", "published_at", "created_by__username")
+        )
+        row["redirects"] = sorted(article.redirects.values_list("old_slug", flat=True))
         rows[article.slug] = row
     return rows
 
@@ -98,6 +104,14 @@ def newsroom(make_article, make_tag, make_user):
     make_article(headline="Embargoed report", published_at=now + timedelta(days=2))
     elsewhere = make_article(headline="From the wire")
     Article.objects.filter(pk=elsewhere.pk).update(import_ref="wxr:wire.example:9")
+    Correction.objects.create(
+        article=pictured,
+        kind=Correction.Kind.CORRECTION,
+        note="The wall is 200 years old, not 300.",
+        published_at=now - timedelta(hours=2),
+        created_by=reporter,
+    )
+    ArticleRedirect.objects.create(old_slug="harbour-wall-falls", article=pictured)
     Article.objects.filter(pk=pictured.pk).update(
         created_at=now - timedelta(days=400), modified_at=now - timedelta(hours=2)
     )
@@ -174,3 +188,26 @@ def test_dry_run_stores_no_image(newsroom, tmp_path, settings):
     assert "would have 5 created" in run_import(exported, "--media-dir", media, "--dry-run")
     assert not (tmp_path / "elsewhere").exists()
     assert Article.objects.count() == 0
+
+
+def test_corrections_that_cannot_be_read_reject_the_record():
+    bad = {"headline": "A", "body": "", "corrections": [{"kind": "typo", "note": "x"}]}
+    rejection = jsonl.from_fields(1, bad)
+    assert (rejection.field, rejection.reason) == (
+        "corrections",
+        "kind must be one of clarification, correction",
+    )
+
+
+def test_an_import_adds_corrections_and_never_removes_one(newsroom, tmp_path):
+    exported = tmp_path / "all.jsonl"
+    export("--output", exported)
+    rows = [json.loads(line) for line in exported.read_text().splitlines()]
+    rows[0]["corrections"] = [
+        {"kind": "clarification", "note": "The wall belongs to the port.",
+         "published_at": "2026-01-02T10:00:00+00:00", "created_by": ""}
+    ]  # fmt: skip
+    exported.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    assert "0 created, 1 updated, 4 unchanged" in run_import(exported)
+    notes = newsroom.corrections.order_by("published_at").values_list("kind", flat=True)
+    assert list(notes) == ["clarification", "correction"]

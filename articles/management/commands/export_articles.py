@@ -13,6 +13,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import F, Prefetch
 
+from articles.corrections import Correction
 from articles.importers.media import write_file
 from articles.importers.schema import record
 from articles.models import Article, Tag
@@ -42,7 +43,11 @@ class Command(BaseCommand):
             Article.objects.order_by("pk")
             .defer("body_text", "tag_names")
             .annotate(author_username=F("author__username"))
-            .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("name")))
+            .prefetch_related(
+                Prefetch("tags", queryset=Tag.objects.only("name")),
+                Prefetch("corrections", queryset=Correction.objects.select_related("created_by")),
+                "redirects",
+            )
         )
         try:
             out = open(output, "w", encoding="utf-8", newline="\n") if output else None  # noqa: SIM115
