@@ -11,9 +11,10 @@ action permissions. The moves between states and their rules are the model's
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminTextareaWidget
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django_prose_editor.widgets import AdminProseEditorWidget
@@ -90,23 +91,54 @@ class ArticleAdminForm(PublishingFields, forms.ModelForm):
 
 
 class StatusFilter(admin.SimpleListFilter):
-    """Draft, Scheduled and Published, as the desk thinks of them."""
+    """Draft, In review, Scheduled and Published, as the desk thinks of them."""
 
     title = "status"
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published")]
+        return [
+            ("draft", "Draft"),
+            ("in_review", "In review (awaiting review)"),
+            ("scheduled", "Scheduled"),
+            ("published", "Published"),
+        ]
 
     def queryset(self, request, queryset):
         match self.value():
             case "draft":
                 return queryset.drafts()
+            case "in_review":
+                return queryset.in_review()
             case "scheduled":
                 return queryset.scheduled()
             case "published":
                 return queryset.published()
         return queryset
+
+
+class AuthorFilter(admin.SimpleListFilter):
+    """By the staff member who wrote the article; "Mine" is an author's "My articles"."""
+
+    title = "author"
+    parameter_name = "author"
+
+    def lookups(self, request, model_admin):
+        staff = get_user_model().objects.filter(is_staff=True).order_by("username")
+        return [
+            ("me", "Mine"),
+            *((str(pk), name) for pk, name in staff.values_list("pk", "username")),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case None:
+                return queryset
+            case "me":
+                return queryset.filter(author=request.user)
+            case value if value.isdigit():
+                return queryset.filter(author_id=int(value))
+        return queryset.none()
 
 
 class TagFilter(admin.SimpleListFilter):
@@ -130,10 +162,10 @@ class ArticleAdmin(SummaryAdminMixin, PublishingAdminMixin, admin.ModelAdmin):
         "headline", "state", "publication", "shown_tags", "byline", "author",
         "lead_image_thumbnail",
     ]  # fmt: skip
-    list_filter = [StatusFilter, TagFilter, "published_at"]
+    list_filter = [StatusFilter, AuthorFilter, TagFilter, "published_at"]
     list_select_related = ["author"]
     # On PostgreSQL get_search_results() uses the full-text index instead.
-    search_fields = ["headline", "standfirst", "body_text"]
+    search_fields = ["headline", "standfirst", "body_text", "byline", "author__username"]
     date_hierarchy = "published_at"
     # At 100,000 articles an unfiltered COUNT(*) on every filtered page is wasted work.
     show_full_result_count = False
@@ -188,7 +220,7 @@ class ArticleAdmin(SummaryAdminMixin, PublishingAdminMixin, admin.ModelAdmin):
         query = ParsedQuery.parse(search_term)
         if connection.vendor != "postgresql" or not query:
             return super().get_search_results(request, queryset, search_term)
-        return full_text_match(queryset, query), False
+        return full_text_match(queryset, query, also=by_name(search_term)), False
 
     def get_queryset(self, request):
         # The tags ride along in each row (Article.tag_list reads them): no prefetch.
@@ -236,6 +268,12 @@ class ArticleAdmin(SummaryAdminMixin, PublishingAdminMixin, admin.ModelAdmin):
             picture.small_width,
             picture.small_height,
         )
+
+
+def by_name(term: str) -> Q:
+    """Articles whose byline holds `term`, or written by the staff member so named."""
+    term = term.strip()
+    return Q(byline__icontains=term) | Q(author__username__iexact=term)
 
 
 RENAME_HELP = "The tag's address. Renaming it keeps the old address working as a redirect."

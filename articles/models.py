@@ -16,6 +16,7 @@ from django.utils.http import RFC3986_SUBDELIMS
 from articles import images
 from articles.images import LeadImageField
 from articles.publishing import PUBLISH_PERMISSION, Publishing
+from articles.review import Review
 from newsroom.routers import primary_reads
 
 SUMMARY_MAX_LENGTH = 400
@@ -231,6 +232,10 @@ class ArticleQuerySet(models.QuerySet):
     def drafts(self):
         return self.filter(status=Article.Status.DRAFT)
 
+    def in_review(self):
+        """Drafts their authors have submitted, waiting for an Editor's decision."""
+        return self.filter(status=Article.Status.IN_REVIEW)
+
     def editable_by(self, user):
         """The articles `user` works on at the desk: all for Editors, their own for Authors."""
         if user.has_perm(PUBLISH_PERMISSION):
@@ -288,12 +293,14 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(Publishing, TracksStoredValues, models.Model):
+class Article(Review, Publishing, TracksStoredValues, models.Model):
     """A story. Its states and the moves between them (publish, schedule,
-    unpublish, changes to a live story) are methods from articles.publishing."""
+    unpublish, changes to a live story) are methods from articles.publishing;
+    submitting for review and sending back, from articles.review."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
         PUBLISHED = "published", "Published"
 
     headline = models.CharField(max_length=300)
@@ -470,7 +477,9 @@ class Article(Publishing, TracksStoredValues, models.Model):
         return images.social_image(self)
 
     def status_label(self):
-        """Draft, Unpublished, Scheduled or Published, as the desk speaks of it."""
+        """Draft, Unpublished, In review, Scheduled or Published, as the desk speaks of it."""
+        if self.status == self.Status.IN_REVIEW:
+            return "In review"
         if self.status == self.Status.DRAFT:
             return "Unpublished" if self.ever_public() else "Draft"
         return "Scheduled" if self.is_scheduled() else "Published"
@@ -587,3 +596,4 @@ class TagListing(models.Model):
 
 # Registers the model with the app (it lives in the module named for its role).
 from articles.corrections import Correction  # noqa: E402, F401
+from articles.review import ReviewNote  # noqa: E402, F401

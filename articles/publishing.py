@@ -42,6 +42,7 @@ NOT_AN_EDITOR = (
     "Only editors can publish, schedule or unpublish articles, or change a published one."
 )
 NEEDS_BODY = "A published article needs a body."
+IN_REVIEW_LOCKED = "The article is in review: an editor will publish it or send it back."
 
 
 class ChangeKind(models.TextChoices):
@@ -114,10 +115,15 @@ class Publishing:
     def check_transition(self, name: str, by, *, body=None, at=None, kind=None, note="") -> None:
         """Raise PermissionDenied or ValidationError if `by` may not make this move.
 
-        `name` is "publish", "schedule", "unpublish" or "save". The admin asks
-        before saving, so an editor gets form errors; the moves ask again.
-        `body`, when given, is the body about to be saved.
+        `name` is "publish", "schedule", "unpublish" or "save", or a review move
+        ("submit", "send_back": articles.review). The admin asks before saving,
+        so an editor gets form errors; the moves ask again. `body`, when given,
+        is the body about to be saved.
         """
+        if name in ("submit", "send_back"):
+            return self.check_review(name, by, body=body, note=note)
+        if name == "save" and self.is_in_review() and not may_publish(by):
+            raise PermissionDenied(IN_REVIEW_LOCKED)
         if name in ("publish", "schedule", "unpublish") or (name == "save" and self.is_live()):
             if not may_publish(by):
                 raise PermissionDenied(NOT_AN_EDITOR)
@@ -183,12 +189,15 @@ class Publishing:
         self.check_transition("unpublish", by)
         if self.status == self.Status.DRAFT:
             return False
-        was_scheduled = self.is_scheduled()
+        if self.is_in_review():
+            message = "Taken out of review (back to draft)"
+        else:
+            message = "Unscheduled (back to draft)" if self.is_scheduled() else "Unpublished"
         if not self.ever_public():
             self.first_published_at = None  # it never went out: no publication to keep
         self.status = self.Status.DRAFT
         self.save()
-        record([self], by, "Unscheduled (back to draft)" if was_scheduled else "Unpublished")
+        record([self], by, message)
         return True
 
     @transaction.atomic

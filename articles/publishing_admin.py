@@ -24,12 +24,16 @@ PUBLISH_NOW = "_publish_now"
 PUBLISH_AS_NEW = "_publish_as_new"
 SCHEDULE = "_schedule"
 UNPUBLISH = "_unpublish"
+SUBMIT = "_submit_for_review"
+SEND_BACK = "_send_back"
 # The strongest first: a hand-made POST naming a move and a save is asked about the move.
 MOVES = {
     PUBLISH_AS_NEW: "publish",
     PUBLISH_NOW: "publish",
     SCHEDULE: "schedule",
     UNPUBLISH: "unpublish",
+    SEND_BACK: "send_back",
+    SUBMIT: "submit",
     SAVE_DRAFT: "save",
     SAVE: "save",
 }
@@ -37,7 +41,7 @@ MOVES = {
 FORM_FIELDS = {"published_at": "schedule_for"}
 
 
-STATE_FIELDS = ("schedule_for", "change_kind", "change_note")
+STATE_FIELDS = ("schedule_for", "change_kind", "change_note", "review_note")
 
 
 class Control(NamedTuple):
@@ -49,8 +53,14 @@ class Control(NamedTuple):
 def controls(article, can_publish: bool) -> list[Control]:
     """The buttons the change form offers for `article` (None: not saved yet), each
     with what it does, in the order the desk reads them."""
+    submit = Control(
+        SUBMIT, "Submit for review", "Hands it to the editors, who publish it or send it back."
+    )
     if not can_publish:
-        return [Control(SAVE_DRAFT, "Save draft", "Keeps it private: only the desk sees it.")]
+        return [
+            Control(SAVE_DRAFT, "Save draft", "Keeps it private: only the desk sees it."),
+            submit,
+        ]
     schedule = Control(
         SCHEDULE, "Schedule", "Publishes it by itself at the time under “Schedule for”."
     )
@@ -76,6 +86,17 @@ def controls(article, can_publish: bool) -> list[Control]:
             Control(SAVE_DRAFT, "Save draft", "Keeps it private: only the desk sees it."),
             Control(PUBLISH_NOW, "Publish now", "Makes it public now, at the top of the site."),
             schedule,
+        ]
+    if article.is_in_review():
+        return [
+            Control(SAVE, "Save", "Keeps it in review, not public."),
+            Control(PUBLISH_NOW, "Publish now", "Makes it public now, at the top of the site."),
+            schedule,
+            Control(
+                SEND_BACK,
+                "Send back",
+                "Returns it to its author as a draft with the note under “Review”.",
+            ),
         ]
     if article.is_scheduled():
         return [
@@ -119,6 +140,13 @@ class PublishingFields(forms.Form):
         help_text="For a correction or clarification: what was wrong or unclear, and what "
         "is right. Published under the story with the time; it cannot be taken back.",
     )
+    review_note = forms.CharField(
+        required=False,
+        widget=AdminTextareaWidget(attrs={"rows": 3}),
+        label="Note for the author",
+        help_text="For “Send back”: what to change. The author sees it on the article and "
+        "on their desk's front page; readers never do.",
+    )
 
     # Set per request by PublishingAdminMixin.get_form.
     user = None
@@ -132,6 +160,8 @@ class PublishingFields(forms.Form):
             del self.fields["change_kind"], self.fields["change_note"]
         if not may_publish(self.user):
             self.fields.pop("schedule_for", None)
+        if not (article.pk and article.is_in_review() and may_publish(self.user)):
+            del self.fields["review_note"]
         if article.pk and article.is_scheduled():
             self.initial.setdefault("schedule_for", timezone.localtime(article.published_at))
 
@@ -146,6 +176,8 @@ class PublishingFields(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance._state.adding:
+            self.instance.author = self.user  # as save_model() will: the writer is its author
         try:
             self.instance.check_transition(
                 MOVES[self.intent()],
@@ -153,7 +185,9 @@ class PublishingFields(forms.Form):
                 body=cleaned.get("body"),
                 at=cleaned.get("schedule_for"),
                 kind=cleaned.get("change_kind") or None,
-                note=cleaned.get("change_note", ""),
+                note=cleaned.get(
+                    "review_note" if self.intent() == SEND_BACK else "change_note", ""
+                ),
             )
         except PermissionDenied as refusal:
             raise ValidationError(str(refusal), code="permission") from None
@@ -181,6 +215,8 @@ class PublishingAdminMixin:
             if "schedule_for" in fields and not self.can_publish(request):
                 fields.remove("schedule_for")
             fieldsets.append((name, {**options, "fields": fields}))
+        if obj is not None and obj.is_in_review() and self.can_publish(request):
+            fieldsets.insert(1, ("Review", {"fields": ["review_note"]}))
         if obj is not None and obj.is_live() and self.can_publish(request):
             # Asked only where readers would see the change; a draft has no readers.
             fieldsets.insert(
@@ -203,6 +239,12 @@ class PublishingAdminMixin:
             obj.schedule(by=user, at=form.cleaned_data["schedule_for"])
         elif intent == UNPUBLISH:
             obj.unpublish(by=user)
+        elif intent == SUBMIT:
+            obj.save_change(by=user)
+            obj.submit_for_review(by=user)
+        elif intent == SEND_BACK:
+            obj.save_change(by=user)
+            obj.send_back(by=user, note=form.cleaned_data["review_note"])
         elif intent in (PUBLISH_NOW, PUBLISH_AS_NEW):
             if not obj.publish(by=user, as_new=intent == PUBLISH_AS_NEW):
                 obj.save_change(by=user, kind=kind, note=note)  # live already: a change
@@ -223,10 +265,13 @@ class PublishingAdminMixin:
         context.update(
             state_controls=controls(obj, self.can_publish(request)) if editable else [],
             article_state=self.describe_state(obj) if obj else "Draft (not saved yet)",
+            review_note=obj.open_review_note() if obj else None,
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def describe_state(self, obj):
+        if obj.is_in_review():
+            return "In review — not public; waiting for an editor to publish it or send it back"
         if obj.is_scheduled():
             return f"Scheduled for {local_time(obj.published_at)}"
         first = obj.first_published_at

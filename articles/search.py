@@ -102,13 +102,15 @@ def _ts_query(query: ParsedQuery):
     return SearchQuery(query.text, search_type="websearch", config=SEARCH_CONFIG)
 
 
-def full_text_match(articles, query: ParsedQuery):
-    """`articles` whose stored search vector matches `query` (PostgreSQL only).
+def full_text_match(articles, query: ParsedQuery, also: Q | None = None):
+    """`articles` whose stored search vector matches `query` (PostgreSQL only), or
+    that match `also` (the desk's byline and author look-up).
 
     The GIN index answers this whatever the table's size; the admin's change list
     uses it too, where a LIKE over every body would read the whole table.
     """
-    return articles.alias(search_vector=_search_vector()).filter(search_vector=_ts_query(query))
+    match = Q(search_vector=_ts_query(query))
+    return articles.alias(search_vector=_search_vector()).filter(match | also if also else match)
 
 
 def _full_text_search(query: ParsedQuery):
