@@ -21,6 +21,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 
 from articles.content import reserved_slugs
 from articles.models import SUMMARY_MAX_LENGTH, Article, Tag
+from articles.pending_admin import PendingAdminMixin
 from articles.publishing_admin import PublishingAdminMixin, PublishingFields
 from articles.search import ParsedQuery, full_text_match
 from articles.summary_admin import SummaryAdminMixin
@@ -156,7 +157,7 @@ class TagFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(SummaryAdminMixin, PublishingAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(SummaryAdminMixin, PendingAdminMixin, PublishingAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
         "headline", "state", "publication", "shown_tags", "byline", "author",

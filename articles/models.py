@@ -15,6 +15,7 @@ from django.utils.http import RFC3986_SUBDELIMS
 
 from articles import images
 from articles.images import LeadImageField
+from articles.pending import Pending
 from articles.publishing import PUBLISH_PERMISSION, Publishing
 from articles.review import Review
 from newsroom.routers import primary_reads
@@ -293,10 +294,11 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(Review, Publishing, TracksStoredValues, models.Model):
+class Article(Review, Pending, Publishing, TracksStoredValues, models.Model):
     """A story. Its states and the moves between them (publish, schedule,
     unpublish, changes to a live story) are methods from articles.publishing;
-    submitting for review and sending back, from articles.review."""
+    submitting for review and sending back, from articles.review; pending
+    changes to a live story, from articles.pending."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -596,4 +598,5 @@ class TagListing(models.Model):
 
 # Registers the model with the app (it lives in the module named for its role).
 from articles.corrections import Correction  # noqa: E402, F401
+from articles.pending import PendingChange  # noqa: E402, F401
 from articles.review import ReviewNote  # noqa: E402, F401

@@ -115,13 +115,16 @@ class Publishing:
     def check_transition(self, name: str, by, *, body=None, at=None, kind=None, note="") -> None:
         """Raise PermissionDenied or ValidationError if `by` may not make this move.
 
-        `name` is "publish", "schedule", "unpublish" or "save", or a review move
-        ("submit", "send_back": articles.review). The admin asks before saving,
-        so an editor gets form errors; the moves ask again. `body`, when given,
-        is the body about to be saved.
+        `name` is "publish", "schedule", "unpublish" or "save", a review move
+        ("submit", "send_back": articles.review) or a pending change's
+        ("save_pending", "publish_pending", "discard_pending": articles.pending).
+        The admin asks before saving, so an editor gets form errors; the moves
+        ask again. `body`, when given, is the body about to be saved.
         """
         if name in ("submit", "send_back"):
             return self.check_review(name, by, body=body, note=note)
+        if name in ("save_pending", "publish_pending", "discard_pending"):
+            return self.check_pending(name, by, body=body, kind=kind, note=note)
         if name == "save" and self.is_in_review() and not may_publish(by):
             raise PermissionDenied(IN_REVIEW_LOCKED)
         if name in ("publish", "schedule", "unpublish") or (name == "save" and self.is_live()):

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from articles.pending_admin import DISCARD_PENDING, PENDING_MOVES, PUBLISH_PENDING, SAVE_PENDING
 from articles.publishing import ChangeKind, local_time, may_publish
 
 # The state controls (the name of the submit button pressed) and the model's move each makes.
@@ -32,6 +33,9 @@ MOVES = {
     PUBLISH_NOW: "publish",
     SCHEDULE: "schedule",
     UNPUBLISH: "unpublish",
+    DISCARD_PENDING: "discard_pending",
+    PUBLISH_PENDING: "publish_pending",
+    SAVE_PENDING: "save_pending",
     SEND_BACK: "send_back",
     SUBMIT: "submit",
     SAVE_DRAFT: "save",
@@ -50,9 +54,10 @@ class Control(NamedTuple):
     help: str
 
 
-def controls(article, can_publish: bool) -> list[Control]:
+def controls(article, can_publish: bool, pending=None) -> list[Control]:
     """The buttons the change form offers for `article` (None: not saved yet), each
-    with what it does, in the order the desk reads them."""
+    with what it does, in the order the desk reads them; `pending` is the live
+    story's pending change (articles.pending)."""
     submit = Control(
         SUBMIT, "Submit for review", "Hands it to the editors, who publish it or send it back."
     )
@@ -105,8 +110,31 @@ def controls(article, can_publish: bool) -> list[Control]:
             Control(SCHEDULE, "Reschedule", "Moves it to the time under “Schedule for”."),
             Control(UNPUBLISH, "Unschedule", "Back to draft: it will not go out."),
         ]
+    if pending is not None:
+        changes = [
+            Control(
+                SAVE_PENDING,
+                "Save pending change",
+                "Keeps your edits pending: readers still see the live story.",
+            ),
+            Control(
+                PUBLISH_PENDING,
+                "Publish pending change",
+                "Makes the pending change live, as the kind of change says.",
+            ),
+            Control(DISCARD_PENDING, "Discard pending change", "Drops it; the live story stays."),
+        ]
+    else:
+        changes = [
+            Control(SAVE, "Save changes", "Changes the live story, as the kind of change says."),
+            Control(
+                SAVE_PENDING,
+                "Save as pending change",
+                "Keeps your edits off the site: preview them, then publish or discard them.",
+            ),
+        ]
     return [
-        Control(SAVE, "Save changes", "Changes the live story, as the kind of change says."),
+        *changes,
         Control(
             UNPUBLISH,
             "Unpublish",
@@ -164,6 +192,14 @@ class PublishingFields(forms.Form):
             del self.fields["review_note"]
         if article.pk and article.is_scheduled():
             self.initial.setdefault("schedule_for", timezone.localtime(article.published_at))
+        pending = article.pending() if article.pk and article.is_live() else None
+        if pending is not None:
+            # The form edits the pending version; the live one is what readers see.
+            self.initial.update(
+                {name: value for name, value in pending.fields.items() if name in self.fields}
+            )
+            if "tags" in self.fields:
+                self.initial["tags"] = pending.tag_ids
 
     @cached_property
     def changed_data(self):
@@ -245,25 +281,32 @@ class PublishingAdminMixin:
         elif intent == SEND_BACK:
             obj.save_change(by=user)
             obj.send_back(by=user, note=form.cleaned_data["review_note"])
+        elif intent in PENDING_MOVES:
+            self.make_pending_move(request, obj, form, intent)
         elif intent in (PUBLISH_NOW, PUBLISH_AS_NEW):
             if not obj.publish(by=user, as_new=intent == PUBLISH_AS_NEW):
                 obj.save_change(by=user, kind=kind, note=note)  # live already: a change
         else:
             obj.save_change(by=user, kind=kind, note=note)
-        if intent != SAVE:
+        if intent not in (SAVE, *PENDING_MOVES):
             self.message_user(request, f"“{obj}”: {self.describe_state(obj)}.")
 
     def log_change(self, request, obj, message):
         # The move is in the History already ("Published", "Unpublished"…); an
-        # entry saying "No fields changed" beside it would only mislead.
+        # entry saying "No fields changed" beside it would only mislead, and a
+        # pending change's fields are compared with the pending version, not the live.
+        if any(name in request.POST for name in PENDING_MOVES):
+            return None
         if not message and any(name in request.POST for name in MOVES if name != SAVE):
             return None
         return super().log_change(request, obj, message)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         editable = add or self.has_change_permission(request, obj)
+        pending = obj.pending() if obj is not None and obj.is_live() else None
         context.update(
-            state_controls=controls(obj, self.can_publish(request)) if editable else [],
+            state_controls=controls(obj, self.can_publish(request), pending) if editable else [],
+            pending_change=pending,
             article_state=self.describe_state(obj) if obj else "Draft (not saved yet)",
             review_note=obj.open_review_note() if obj else None,
         )

@@ -1,6 +1,8 @@
 """A correction to a live story, in a real browser, with the page cache on: an
-Editor's minor fix moves nothing readers see; a correction shows at once under
-the story, in its JSON-LD, at /corrections/ and in its feed."""
+Editor's minor fix moves nothing readers see; a correction prepared as a pending
+change stays off the site (readers keep the live text) until it is published,
+then shows at once under the story, in its JSON-LD, at /corrections/ and in its
+feed; a minor pending change published moves none of them."""
 
 import json
 
@@ -77,17 +79,29 @@ def test_a_correction_reaches_readers_and_a_minor_fix_does_not(
     assert reader.locator(".correction-list").count() == 0
     assert corrections_feed(reader) == []
 
-    # A correction, with its note. The form asks the kind of change, accessibly.
+    # A correction, prepared as a pending change: readers keep the live text.
     desk.goto(change)
-    assert axe_violations(desk, axe_script) == []
     desk.fill("#id_standfirst", "The crossing built in 1932 is open again to traffic.")
+    desk.get_by_role("button", name="Save as pending change").click()
+    assert "readers still see the live story" in desk.locator(".messagelist").inner_text()
+    assert reader_sees(reader, story) == after_minor
+    assert "1923" in reader.locator(".standfirst").inner_text()
+    desk.goto(change)
+    desk.get_by_role("link", name="Preview the pending change").click()
+    assert "1932" in desk.locator(".standfirst").inner_text()
+    assert "Pending change" in desk.locator(".preview-banner").inner_text()
+    desk.go_back()
+
+    # Published with its note. The form asks the kind of change, accessibly.
+    assert axe_violations(desk, axe_script) == []
+    assert "1932" in desk.input_value("#id_standfirst")  # the form edits the pending one
     desk.get_by_label("Correction:", exact=False).check()
-    desk.get_by_role("button", name="Save changes").click()
+    desk.get_by_role("button", name="Publish pending change").click()
     assert "A correction needs a note for readers." in desk.locator(".errorlist").inner_text()
     desk.get_by_label("Correction:", exact=False).check()
     desk.fill("#id_change_note", NOTE)
-    desk.get_by_role("button", name="Save changes").click()
-    assert "was changed successfully" in desk.locator(".messagelist").inner_text()
+    desk.get_by_role("button", name="Publish pending change").click()
+    assert "the pending change is live" in desk.locator(".messagelist").inner_text()
 
     story = Article.objects.get(pk=story.pk)
     correction = story.corrections.get()
@@ -112,11 +126,17 @@ def test_a_correction_reaches_readers_and_a_minor_fix_does_not(
     assert entry.title == "Correction: Old bridge reopens"
     assert NOTE in entry.summary
 
-    # A later minor fix moves none of it again.
+    # A later minor fix, as a pending change published, moves none of it again.
     desk.goto(change)
     desk.fill("#id_standfirst", "The crossing, built in 1932, is open again to traffic.")
-    desk.get_by_role("button", name="Save changes").click()
+    desk.get_by_role("button", name="Save as pending change").click()
+    assert reader_sees(reader, story)["box"] == seen["box"]
+    assert "1932, is" not in reader.locator(".standfirst").inner_text()
+    desk.goto(change)
+    desk.get_by_role("button", name="Publish pending change").click()  # minor: the default
+    assert "the pending change is live" in desk.locator(".messagelist").inner_text()
     again = reader_sees(reader, story)
+    assert "1932, is" in reader.locator(".standfirst").inner_text()
     assert again["json_ld"]["dateModified"] == data["dateModified"]
     assert again["box"] == seen["box"]
     assert len(corrections_feed(reader)) == 1
