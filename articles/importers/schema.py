@@ -60,6 +60,10 @@ DERIVED_FIELDS = {
     "tag_names": "the tags' names, copied onto the row for search (articles.search)",
     "lead_image_renditions": "resized copies of the uploaded image, made when it is stored",
     "listings": "PostgreSQL's copy of the article's tag links, kept by triggers",
+    # Not derived but desk work in progress, not the story: an In review article
+    # travels with its status; the notes and a pending change stay at the desk.
+    "review_notes": "an editor's notes to the author from review (articles.review)",
+    "pending_change": "an editor's unpublished edits to a live story (articles.pending)",
 }
 
 
