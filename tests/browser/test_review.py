@@ -85,7 +85,7 @@ def test_an_article_goes_through_review_and_live_on_time(
     # The Editor finds it awaiting review and sends it back; the note is required.
     editor.goto(reverse("admin:index"))
     editor.get_by_test_id("awaiting-review").click()
-    assert editor.locator("#result_list").get_by_role("link", name=story.headline).is_visible()
+    editor.wait_for_url("**?state=in_review")
     editor.locator("#result_list").get_by_role("link", name=story.headline).click()
     assert "In review" in state(editor)
     editor.get_by_role("button", name="Send back").click()
