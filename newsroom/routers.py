@@ -6,8 +6,14 @@ only what may be a moment old: the reads of an anonymous GET or HEAD request
 from the primary: staff (who must see what they just saved), every POST,
 management commands, shells and workers, and, even inside a reader's request,
 any read a write depends on (a slug's uniqueness, the stored row before a save,
-an import's look-up of existing records), which runs under `primary_reads()`.
-Migrations run on the primary only; the replica gets them through replication.
+an import's look-up of existing records), which runs under `primary_reads()`, and
+every read after the request wrote. Migrations run on the primary only; the replica
+gets them through replication.
+
+Even a reader's request reads from the replica only while it is current: a page
+rendered from a lagging replica just after a publish would be filed by the page
+cache under the new content and stay stale. Its first read compares the replica's
+replayed WAL position with the primary's (newsroom/replica.py).
 """
 
 from collections.abc import Iterator
@@ -17,7 +23,9 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
-REPLICA = "replica"
+from newsroom import replica
+
+REPLICA = replica.REPLICA
 
 # True while serving a request whose reads may be a moment old.
 _replica_allowed: ContextVar[bool] = ContextVar("replica_allowed", default=False)
@@ -29,9 +37,11 @@ _primary_required: ContextVar[bool] = ContextVar("primary_required", default=Fal
 def replica_reads() -> Iterator[None]:
     """Reads inside may go to the replica (outside transactions and primary_reads())."""
     token = _replica_allowed.set(True)
+    replica.begin()
     try:
         yield
     finally:
+        replica.end()
         _replica_allowed.reset(token)
 
 
@@ -67,9 +77,10 @@ class ReplicaRouter:
             or connections[DEFAULT_DB_ALIAS].in_atomic_block
         ):
             return DEFAULT_DB_ALIAS
-        return REPLICA
+        return replica.route_for_request()
 
     def db_for_write(self, model, **hints):
+        replica.stay_on_primary()
         return DEFAULT_DB_ALIAS
 
     def allow_relation(self, obj1, obj2, **hints):

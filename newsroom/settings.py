@@ -47,7 +47,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["OPTIONS"]["pool"] = True
         DATABASES["default"]["CONN_MAX_AGE"] = 0
 if replica_url := env("DATABASE_REPLICA_URL", default=""):
-    # Reads go to the replica, writes and transactions to default (newsroom/routers.py).
+    # Readers' requests read from the replica while it is current; everything else
+    # from default (newsroom/routers.py, newsroom/replica.py).
     replica = env.db_url_config(replica_url)
     DATABASES["replica"] = {
         **replica,
@@ -100,6 +101,9 @@ MIDDLEWARE = [
 if "replica" in DATABASES:
     # Outermost: readers' requests may read from the replica (newsroom/routers.py).
     MIDDLEWARE.insert(0, "newsroom.routers.ReplicaReadsMiddleware")
+    # Last, so a reader's request whose replica failed is run again on the primary
+    # before DatabaseUnavailableMiddleware answers 503 (newsroom/replica.py).
+    MIDDLEWARE.append("newsroom.replica.ReplicaFallbackMiddleware")
 
 ROOT_URLCONF = "newsroom.urls"
 WSGI_APPLICATION = "newsroom.wsgi.application"
