@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install migrate run test lint format ci clean browser-deps bench
+.PHONY: install migrate run test lint format ci clean browser-deps bench cluster cluster-drill cluster-stop
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,6 +62,20 @@ ci: lint test
 bench: install
 	command -v wrk >/dev/null || apt-get install -y wrk
 	$(BIN)/python bench/run.py
+
+# A scale-out cluster on this machine, loopback only (see cluster/ and README, Deployment):
+# its own PostgreSQL primary and streaming replica, Redis, two app servers, HAProxy.
+cluster: install
+	command -v haproxy >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y haproxy
+	$(BIN)/python -m cluster up
+
+# Readers at 64 connections for five minutes while the cluster's pieces fail in turn.
+cluster-drill: install
+	$(BIN)/python -m cluster drill
+
+# Stops what `make cluster` started and removes its databases; needs only Python.
+cluster-stop:
+	$(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON)) -m cluster stop
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules test-artifacts

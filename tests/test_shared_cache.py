@@ -1,12 +1,14 @@
 """Two app servers sharing one Redis and one database: a publish is seen on both at once.
 
-Real processes: two gunicorn servers and a third `manage.py shell` that publishes
-through the ORM, as an editor's save on any server would. They share a scratch
-SQLite file (the shared thing under test is the cache) and a Redis key prefix of
-their own. Set REDIS_TEST_URL to choose the Redis database (default DB 0).
+Real processes: two gunicorn servers (also behind HAProxy, with the configuration
+`make cluster` uses) and a third `manage.py shell` that publishes through the ORM,
+as an editor's save on any server would. They share a scratch SQLite file (the
+shared thing under test is the cache) and a Redis key prefix of their own. Set
+REDIS_TEST_URL to choose the Redis database (default DB 0).
 """
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -19,6 +21,8 @@ import pytest
 import redis
 from ci import skip_or_fail_in_ci
 from django.conf import settings
+
+from cluster.services import write_haproxy_config
 
 REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/0")
 
@@ -157,3 +161,61 @@ def test_an_unreachable_redis_fails_the_run_in_ci_and_skips_elsewhere(monkeypatc
     assert "CI must run the Redis tests" in message
     monkeypatch.delenv("CI")
     assert outcome(redis_client)[0] is pytest.skip.Exception
+
+
+def require_haproxy() -> None:
+    """Skip without HAProxy; fail instead under CI, which installs it (.ci/run)."""
+    if not shutil.which("haproxy"):
+        skip_or_fail_in_ci("haproxy is not installed (Debian: apt-get install haproxy)", "HAProxy")
+
+
+@pytest.fixture
+def load_balancer(two_servers, tmp_path):
+    """HAProxy with the cluster's own configuration (cluster/haproxy.cfg) in front of both."""
+    require_haproxy()
+    port, config = free_port(), tmp_path / "haproxy.cfg"
+    write_haproxy_config(config, port, free_port(), two_servers)
+    balancer = subprocess.Popen(
+        ["haproxy", "-db", "-f", str(config)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_until_serving(balancer, port)
+        yield port
+    finally:
+        balancer.terminate()
+        balancer.wait(timeout=30)
+
+
+def pages_from_each_server(port: int) -> dict[str, str]:
+    """The front page as each app server behind the load balancer answers it."""
+    pages = {}
+    for _ in range(20):  # the balancer alternates between idle servers
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"Host": "localhost"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            pages.setdefault(response.headers["X-Served-By"], response.read().decode())
+        if len(pages) == 2:
+            return pages
+    raise AssertionError(f"only {sorted(pages)} answered through the load balancer")
+
+
+def test_publish_is_seen_through_the_load_balancer_on_both_servers(shared_env, load_balancer):
+    before = pages_from_each_server(load_balancer)
+    assert sorted(before) == ["app1", "app2"]
+    assert not any("Ferry strike ends" in page for page in before.values())
+
+    manage(
+        shared_env,
+        "shell",
+        "-c",
+        "from articles.models import Article; Article.objects.create("
+        "headline='Ferry strike ends', body='<p>Boats sail again.</p>', status='published')",
+    )
+
+    after = pages_from_each_server(load_balancer)
+    assert {server: "Ferry strike ends" in page for server, page in after.items()} == {
+        "app1": True,
+        "app2": True,
+    }

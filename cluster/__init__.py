@@ -1,0 +1,1 @@
+"""The local scale-out cluster: `make cluster`, `make cluster-drill`, `make cluster-stop`."""
