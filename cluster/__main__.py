@@ -12,6 +12,7 @@ def up() -> None:
     s.VAR.mkdir(parents=True, exist_ok=True)
     s.prepare_directories()
     s.start_primary()
+    s.start_redis()  # seeding invalidates the page cache, so it must be up first
     s.say("migrating the database, collecting static files")
     s.manage("migrate", "--noinput")
     s.manage("collectstatic", "--noinput")
@@ -21,7 +22,6 @@ def up() -> None:
         s.manage("seed_demo", "--count", str(SEED_COUNT))
         s.psql("ANALYZE", database="newsroom")
     s.start_replica()
-    s.start_redis()
     for number in s.APP_PORTS:
         s.start_app(number)
     s.start_balancer()
