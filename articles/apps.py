@@ -16,6 +16,10 @@ class ArticlesConfig(AppConfig):
 
         search.connect_signals()
 
+        from articles import history
+
+        history.register()
+
 
 def _setup_roles(**kwargs):
     # After migrate (and after test-database flushes) the roles always exist.

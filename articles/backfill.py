@@ -6,6 +6,11 @@ is due to be generated empty) and fill the summaries here. Worker processes run
 the summarizer, a pure function of the text, while this process writes the
 previous batch; only this process touches the database. Writing a batch also
 computes the search vectors an import deferred (migration 0008) for its articles.
+
+A summary is written only while the article is still at the version read (so
+its body is still the one summarized) and its summary is still a generated or
+empty one: an editor's save meanwhile always wins. The backfill does not move
+the version on: a generated summary follows from the body an editor saw.
 """
 
 import os
@@ -13,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import batched
 
 from django.db import connection, transaction
+from django.db.models import Q
 
 from articles.caching import bump_generation
 from articles.content import wants_generated_summary
@@ -22,7 +28,7 @@ from articles.search import index_pending
 from articles.summaries import generate_summary
 
 BATCH_SIZE = 500
-FIELDS = ["pk", "headline", "body", "body_text", "summary", "summary_generated"]
+FIELDS = ["pk", "version", "headline", "body", "body_text", "summary", "summary_generated"]
 
 
 def fill_summaries(
@@ -65,34 +71,45 @@ def _store(batch: list[Article], due: list[Article], job: Callable, dry_run: boo
         if (article.summary, article.summary_generated) != (summary, bool(summary)):
             article.summary, article.summary_generated = summary, bool(summary)
             updated.append(article)
-    if not dry_run:
-        with transaction.atomic():
-            if updated:
-                write_summaries(updated)
-                bump_generation()  # bulk writes skip the signals that drop cached pages
-            # The vectors an import deferred: computed now, with the summary.
-            index_pending([article.pk for article in batch])
-    return len(updated)
+    if dry_run:
+        return len(updated)
+    with transaction.atomic():
+        written = write_summaries(updated) if updated else 0
+        if written:
+            bump_generation()  # bulk writes skip the signals that drop cached pages
+        # The vectors an import deferred: computed now, with the summary.
+        index_pending([article.pk for article in batch])
+    return written
 
 
-def write_summaries(articles: list[Article]) -> None:
-    """Store these articles' summaries: on PostgreSQL one UPDATE from arrays, which
-    costs a fraction of bulk_update's CASE per row to build and to run."""
+def write_summaries(articles: list[Article]) -> int:
+    """Store these articles' summaries where each is still at the version read and
+    its summary still a generated (or empty) one; return how many were written.
+    On PostgreSQL one UPDATE from arrays, which costs a fraction of bulk_update's
+    CASE per row to build and to run."""
     if connection.vendor != "postgresql":
-        Article.objects.bulk_update(articles, ["summary", "summary_generated"])
-        return
+        return sum(
+            Article.objects.filter(pk=article.pk, version=article.version)
+            .filter(Q(summary_generated=True) | Q(summary=""))
+            .update(summary=article.summary, summary_generated=article.summary_generated)
+            for article in articles
+        )
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {Article._meta.db_table} AS article"
             " SET summary = new.summary, summary_generated = new.generated"
-            " FROM unnest(%s::bigint[], %s::text[], %s::boolean[]) AS new(id, summary, generated)"
-            " WHERE article.id = new.id",
+            " FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::boolean[])"
+            " AS new(id, version, summary, generated)"
+            " WHERE article.id = new.id AND article.version = new.version"
+            " AND (article.summary_generated OR article.summary = '')",
             [
                 [article.pk for article in articles],
+                [article.version for article in articles],
                 [article.summary for article in articles],
                 [article.summary_generated for article in articles],
             ],
         )
+        return cursor.rowcount
 
 
 def _summarize(texts: tuple[str, str, str]) -> str:

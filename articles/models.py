@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.http import RFC3986_SUBDELIMS
 
 from articles import images
+from articles.conflicts import VersionedModel
 from articles.images import LeadImageField
 from articles.pending import Pending
 from articles.publishing import PUBLISH_PERMISSION, Publishing
@@ -206,7 +207,9 @@ class ArticleQuerySet(models.QuerySet):
         this moment unless given (a compiled query passes a Param; articles.compiled).
         """
         now = timezone.now() if now is None else now
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now)
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__lte=now, trashed_at__isnull=True
+        )
 
     def published_with_tag(self, tag):
         """Published articles with `tag`, newest first, at a cost that does not grow
@@ -237,6 +240,13 @@ class ArticleQuerySet(models.QuerySet):
         """Drafts their authors have submitted, waiting for an Editor's decision."""
         return self.filter(status=Article.Status.IN_REVIEW)
 
+    def trashed(self):
+        """Articles in the trash: gone from every public surface, restorable."""
+        return self.filter(trashed_at__isnull=False)
+
+    def not_trashed(self):
+        return self.filter(trashed_at__isnull=True)
+
     def editable_by(self, user):
         """The articles `user` works on at the desk: all for Editors, their own for Authors."""
         if user.has_perm(PUBLISH_PERMISSION):
@@ -247,9 +257,9 @@ class ArticleQuerySet(models.QuerySet):
         """What `user` may open at an article's URL: the public ones, plus previews
         of the unpublished articles they work on."""
         if user.has_perm(PUBLISH_PERMISSION):
-            return self.all()
+            return self.not_trashed()
         if user.pk and user.has_perm("articles.change_article"):
-            return self.published() | self.filter(author=user)
+            return self.published() | self.filter(author=user, trashed_at__isnull=True)
         return self.published()
 
     def with_tag_links(self):
@@ -294,11 +304,13 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(Review, Pending, Publishing, TracksStoredValues, models.Model):
+class Article(Review, Pending, Publishing, TracksStoredValues, VersionedModel):
     """A story. Its states and the moves between them (publish, schedule,
     unpublish, changes to a live story) are methods from articles.publishing;
     submitting for review and sending back, from articles.review; pending
-    changes to a live story, from articles.pending."""
+    changes to a live story, from articles.pending; trash and restore, from
+    articles.trash. Every save is conditional on the version read
+    (articles.conflicts)."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -392,6 +404,20 @@ class Article(Review, Pending, Publishing, TracksStoredValues, models.Model):
         related_name="articles",
         help_text="The staff member who created the article; empty for imports.",
     )
+    trashed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the article was moved to the trash; empty while it is not there.",
+    )
+    trashed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -463,7 +489,29 @@ class Article(Review, Pending, Publishing, TracksStoredValues, models.Model):
             )
 
     def is_published(self):
-        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at <= timezone.now()
+            and self.trashed_at is None
+        )
+
+    def trash(self, user, *, comment: str = "Moved to the trash"):
+        """Move the article to the trash (articles/trash.py): off every public
+        surface at once, its address answering 410 Gone, restorable as a draft.
+        Raises PermissionDenied unless `user` may (Authors: their own drafts)."""
+        from articles import trash
+
+        trash.trash(self, user, comment=comment)
+
+    def restore(self, user, *, comment: str = "Restored from the trash"):
+        """Bring the article back from the trash as a draft, tags and images
+        included. Raises PermissionDenied unless `user` may."""
+        from articles import trash
+
+        trash.restore(self, user, comment=comment)
+
+    def is_trashed(self):
+        return self.trashed_at is not None
 
     def is_scheduled(self):
         return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
@@ -479,7 +527,10 @@ class Article(Review, Pending, Publishing, TracksStoredValues, models.Model):
         return images.social_image(self)
 
     def status_label(self):
-        """Draft, Unpublished, In review, Scheduled or Published, as the desk speaks of it."""
+        """Draft, Unpublished, In review, Scheduled, Published or In the trash, as the desk
+        speaks of it."""
+        if self.trashed_at is not None:
+            return "In the trash"
         if self.status == self.Status.IN_REVIEW:
             return "In review"
         if self.status == self.Status.DRAFT:

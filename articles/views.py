@@ -3,6 +3,7 @@ from functools import wraps
 from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
@@ -88,9 +89,21 @@ class ArticleDetailView(DetailView):
                 .filter(old_slug=kwargs["slug"], article__in=visible)
                 .first()
             )
-            if old is None:
-                raise
-            return redirect(old.article, permanent=True)
+            if old is not None:
+                return redirect(old.article, permanent=True)
+            if self.trashed(kwargs["slug"]):
+                return TemplateResponse(request, "410.html", status=410)
+            raise
+
+    @staticmethod
+    def trashed(slug):
+        """Whether the address was an article now in the trash, or one of its old
+        slugs: readers get 410 Gone rather than Not Found."""
+        trashed = Article.objects.trashed()
+        return (
+            trashed.filter(slug=slug).exists()
+            or ArticleRedirect.objects.filter(old_slug=slug, article__in=trashed).exists()
+        )
 
     def get_object(self, queryset=None):
         if self.request.user.is_authenticated:

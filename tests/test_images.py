@@ -195,7 +195,8 @@ def test_renditions_are_made_once(count_encodes):
 
     article.headline = "Edited headline"
     article.save()
-    Article.objects.get(pk=article.pk).save()
+    article = Article.objects.get(pk=article.pk)
+    article.save()
     assert count_encodes == []
 
     # Even with the description lost, deterministic names find the stored files.

@@ -11,7 +11,12 @@ records batch by batch, each batch in its own transaction:
 - `articles.content.prepare()` runs on every record (bulk writes skip `save()`),
   leaving generated summaries pending: `ImportResult.unsummarized` lists the
   articles whose summaries `articles.backfill.fill_summaries()` should generate;
-- an existing article keeps its slug; a new one whose slug is taken gets a suffix.
+- an existing article keeps its slug; a new one whose slug is taken gets a suffix;
+- an update is conditional on the version read when the batch was built: an
+  article an editor saved meanwhile is left as they saved it and counted as a
+  conflict (a re-run updates it, from what is then stored);
+- each batch records one revision naming the command and file (`source`), with
+  a version of every article it created or updated (articles/history.py).
 
 A batch is committed whole or not at all, so an interrupted run leaves only whole
 batches behind, and running the file again finishes the job without duplicates.
@@ -37,6 +42,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from articles import history
 from articles.caching import bump_generation
 from articles.content import base_slug, claiming_slugs, clean_body, prepare
 from articles.importers.media import MediaError, MediaSource
@@ -187,6 +193,8 @@ class ImportResult:
     naive_dates: int = 0
     untitled: int = 0
     batches_committed: int = 0
+    # Existing articles an editor changed while their batch was being built: left alone.
+    conflicts: int = 0
     # Articles written or matched whose summary is still to be generated.
     unsummarized: list[int] = field(default_factory=list)
 
@@ -203,6 +211,7 @@ class ImportResult:
         self.naive_dates += other.naive_dates
         self.untitled += other.untitled
         self.batches_committed += other.batches_committed
+        self.conflicts += other.conflicts
         self.unsummarized += other.unsummarized
 
 
@@ -276,6 +285,7 @@ def save_articles(
     result: ImportResult | None = None,
     workers: int = 1,
     media: MediaSource | None = None,
+    source: str = "import_articles",
 ) -> ImportResult:
     """Validate and upsert `items`; return (and update `result` with) the counts.
 
@@ -284,11 +294,12 @@ def save_articles(
     sanitized in that many processes; on PostgreSQL, outside a transaction, each
     batch is written on a second thread while the next ones are read and built
     (articles/importers/pipeline.py). `media` says where uploaded lead images
-    named by the records are found (articles/importers/media.py).
+    named by the records are found (articles/importers/media.py); `source` names
+    the command and file in the revisions recorded.
     """
     result = result if result is not None else ImportResult()
     media = media or MediaSource()
-    saver = _BatchSaver(default_status, result, media)
+    saver = _BatchSaver(default_status, result, media, source)
 
     def write_batch(built: BuiltBatch) -> None:
         with unprepared():
@@ -396,8 +407,11 @@ class _BatchSaver:
     of queries. Building reads only committed articles by their own import_refs, so
     it may run while the previous batch is being written."""
 
-    def __init__(self, default_status: str, result: ImportResult, media: MediaSource):
+    def __init__(
+        self, default_status: str, result: ImportResult, media: MediaSource, source: str
+    ):
         self.default_status = default_status
+        self.source = source
         self.result = result
         self.media = media
         self.zone = timezone.get_current_timezone()
@@ -442,8 +456,10 @@ class _BatchSaver:
                     to_update.append((article, wanted if changed_tags else None))
                 else:
                     counts.unchanged += 1
+            to_update = self.still_as_read(to_update, counts)
             self.write(to_create, to_update)
             add_rows(additions, self.zone)
+            self.record(to_create, to_update, batch.existing_tags)
         counts.unsummarized = [article.pk for article in batch.articles if not article.summary]
         counts.created = len(to_create)
         counts.updated = len(to_update)
@@ -464,7 +480,7 @@ class _BatchSaver:
             query |= Q(import_ref="", slug__in=native_slugs)
         existing = {}
         for article in Article.objects.filter(query).only(
-            "pk", "slug", "import_ref", "lead_image_renditions", *COMPARED_FIELDS
+            "pk", "slug", "import_ref", "version", "lead_image_renditions", *COMPARED_FIELDS
         ):
             existing[article.import_ref or NATIVE_PREFIX + article.slug] = article
         existing_tags: dict[int, list[int]] = {}
@@ -538,6 +554,7 @@ class _BatchSaver:
         if current:
             article.pk = current.pk
             article.slug = current.slug
+            article.version = current.version  # the version read; still_as_read() checks it
             if item.author is None or item.author not in self.user_ids:
                 article.author_id = current.author_id  # the source names no one we know
         else:
@@ -618,6 +635,39 @@ class _BatchSaver:
             article.slug = candidate
             used.add(candidate)
 
+    def still_as_read(self, to_update, counts) -> list:
+        """The updates whose article is still at the version read when the batch was
+        built, locked until the batch commits; the rest are counted as conflicts."""
+        if not to_update:
+            return to_update
+        ids = [article.pk for article, _ in to_update]
+        stored = dict(
+            Article.objects.filter(pk__in=ids).select_for_update().values_list("pk", "version")
+        )
+        kept = []
+        for article, tag_ids in to_update:
+            if stored.get(article.pk) != article.version:
+                counts.conflicts += 1
+                continue
+            article.version += 1
+            kept.append((article, tag_ids))
+        return kept
+
+    def record(self, to_create, to_update, existing_tags) -> None:
+        """One revision for the batch, naming the file, with every article written."""
+        written = [*to_create, *to_update]
+        tag_ids = {
+            article.pk: tag_ids if tag_ids is not None else existing_tags.get(article.pk, [])
+            for article, tag_ids in written
+        }
+        created, updated = len(to_create), len(to_update)
+        history.record_batch(
+            [article for article, _ in written],
+            tag_ids,
+            source=self.source,
+            comment=f"Imported: {created} created, {updated} updated",
+        )
+
     def write(self, to_create, to_update) -> None:
         Through = Article.tags.through
         links = []
@@ -631,7 +681,7 @@ class _BatchSaver:
             articles = [article for article, _ in to_update]
             for article in articles:
                 article.updated_at = self.now
-            Article.objects.bulk_update(articles, [*COMPARED_FIELDS, *DERIVED_WRITES])
+            Article.objects.bulk_update(articles, [*COMPARED_FIELDS, *DERIVED_WRITES, "version"])
             retagged = [(article, ids) for article, ids in to_update if ids is not None]
             if retagged:
                 Through.objects.filter(article_id__in=[a.pk for a, _ in retagged]).delete()

@@ -216,6 +216,7 @@ class Command(BaseCommand):
                     result=result,
                     workers=self.workers,
                     media=self.media,
+                    source=f"import_articles {path.name}",
                 )
                 if dry_run:
                     transaction.set_rollback(True)
@@ -242,6 +243,11 @@ class Command(BaseCommand):
             f"{result.created} created, {result.updated} updated, "
             f"{result.unchanged} unchanged, {result.rejected} rejected"
         )
+        if result.conflicts:
+            line += (
+                f"; {result.conflicts} left as an editor changed them during the import"
+                " (run it again to update them)"
+            )
         if result.skipped:
             skipped = ", ".join(f"{n} {kind}" for kind, n in sorted(result.skipped.items()))
             line += f"; skipped (not posts): {skipped}"
