@@ -19,12 +19,15 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django_prose_editor.widgets import AdminProseEditorWidget
 
+from articles.conflict_admin import ConflictAdminMixin, VersionCheckedForm
 from articles.content import reserved_slugs
+from articles.history_admin import HistoryAdminMixin
 from articles.models import SUMMARY_MAX_LENGTH, Article, Tag
 from articles.pending_admin import PendingAdminMixin
 from articles.publishing_admin import PublishingAdminMixin, PublishingFields
 from articles.search import ParsedQuery, full_text_match
 from articles.summary_admin import SummaryAdminMixin
+from articles.trash_admin import TrashAdminMixin, TrashFilter
 
 # What the body editor offers. The stored HTML is cleaned by articles.sanitize
 # whatever the editor sends; this list only keeps the toolbar to what a story needs.
@@ -42,12 +45,15 @@ BODY_EDITOR_EXTENSIONS = {
 }
 
 
-class ArticleAdminForm(PublishingFields, forms.ModelForm):
+class ArticleAdminForm(VersionCheckedForm, PublishingFields, forms.ModelForm):
     summary = forms.CharField(
         required=False,
         max_length=SUMMARY_MAX_LENGTH,
         widget=AdminTextareaWidget(attrs={"rows": 3}),
         help_text=Article._meta.get_field("summary").help_text,
+        # The summary as the form was opened rides along, so "changed" means the
+        # editor edited it, not that someone else's save moved it meanwhile.
+        show_hidden_initial=True,
     )
 
     class Meta:
@@ -75,6 +81,9 @@ class ArticleAdminForm(PublishingFields, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound and self["summary"].html_initial_name not in self.data:
+            # A client that did not send the summary as opened: compare with the stored one.
+            self.fields["summary"].show_hidden_initial = False
         if "lead_image" in self.fields:
             # The admin names the file input only by a fieldset legend, which assistive
             # technology does not announce for the input itself.
@@ -157,13 +166,21 @@ class TagFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(SummaryAdminMixin, PendingAdminMixin, PublishingAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    ConflictAdminMixin,
+    HistoryAdminMixin,
+    TrashAdminMixin,
+    SummaryAdminMixin,
+    PendingAdminMixin,
+    PublishingAdminMixin,
+    admin.ModelAdmin,
+):
     form = ArticleAdminForm
     list_display = [
         "headline", "state", "publication", "shown_tags", "byline", "author",
         "lead_image_thumbnail",
     ]  # fmt: skip
-    list_filter = [StatusFilter, AuthorFilter, TagFilter, "published_at"]
+    list_filter = [StatusFilter, AuthorFilter, TagFilter, "published_at", TrashFilter]
     list_select_related = ["author"]
     # On PostgreSQL get_search_results() uses the full-text index instead.
     search_fields = ["headline", "standfirst", "body_text", "byline", "author__username"]
@@ -173,10 +190,14 @@ class ArticleAdmin(SummaryAdminMixin, PendingAdminMixin, PublishingAdminMixin, a
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags"]
     readonly_fields = ["author", "import_ref", "lead_image_preview", "summary_preview"]
-    actions = ["publish_now", "unpublish", "regenerate_summary"]
+    actions = [
+        "publish_now", "unpublish", "regenerate_summary", "move_to_trash", "restore_from_trash",
+    ]  # fmt: skip
 
     class Media:
-        js = ["js/desk.js"]  # names the editor and tag-search controls for screen readers
+        # desk.js names the editor and tag-search controls for screen readers;
+        # desk-edit.js warns about unsaved changes and keeps the presence notice.
+        js = ["js/desk.js", "js/desk-edit.js"]
 
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
@@ -209,10 +230,6 @@ class ArticleAdmin(SummaryAdminMixin, PendingAdminMixin, PublishingAdminMixin, a
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or self.may_touch(request, obj))
-
-    def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or self.may_touch(request, obj))
 
     def get_search_results(self, request, queryset, search_term):

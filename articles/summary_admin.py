@@ -8,6 +8,8 @@ from django.contrib import admin, messages
 from django.db.models import Q
 from django.utils.html import format_html
 
+from articles import history
+
 
 class SummaryAdminMixin:
     @admin.display(description="Summary readers see")
@@ -25,6 +27,10 @@ class SummaryAdminMixin:
             # The editor typed (or cleared) the summary: it is theirs now. Cleared,
             # prepare() generates a new one and marks it generated again.
             obj.summary_generated = False
+        elif change:
+            # Untouched (compared with the summary the form was opened on): what is
+            # stored stays, whatever a stale form sent back, and so does its origin.
+            obj.summary = form.initial.get("summary", obj.summary)
         super().save_model(request, obj, form, change)
 
     @admin.action(description="Regenerate summary", permissions=["change"])
@@ -37,6 +43,7 @@ class SummaryAdminMixin:
                 continue  # e.g. an Author's published article: not theirs to change
             article.summary = ""
             article.save()  # prepare() generates it from the current body
+            history.record(article, user=request.user, comment="Summary regenerated")
             done += 1
         skipped = queryset.count() - done
         message = f"Regenerated {done} summar{'y' if done == 1 else 'ies'}."

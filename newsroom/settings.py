@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_prose_editor",  # the body's rich-text editor in the admin; ships its assets
     "axes",
+    "reversion",  # articles' revisions (articles/history.py)
     "articles",
 ]
 
@@ -92,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # An article edit posted after the session expired is kept for after login.
+    "articles.expired_edits.KeepExpiredEditsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",

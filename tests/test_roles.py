@@ -214,12 +214,12 @@ def test_bulk_publish_keeps_the_date_of_public_articles(client, editor, make_art
 # Delete ----------------------------------------------------------------------------
 
 
-def test_author_deletes_own_draft(client, author, make_article):
+def test_author_deletes_own_draft_into_the_trash(client, author, make_article):
     article = make_article(author=author, status=DRAFT)
     client.force_login(author)
     response = client.post(delete_url(article), {"post": "yes"})
     assert response.status_code == 302
-    assert not Article.objects.filter(pk=article.pk).exists()
+    assert Article.objects.trashed().filter(pk=article.pk).exists()
 
 
 def test_author_cannot_delete_published_or_others(client, author, other_author, make_article):
@@ -228,16 +228,16 @@ def test_author_cannot_delete_published_or_others(client, author, other_author, 
     client.force_login(author)
     assert client.post(delete_url(own_live), {"post": "yes"}).status_code == 403
     client.post(delete_url(theirs), {"post": "yes"})
-    bulk = client.post(CHANGELIST_URL, {**action_data("delete_selected", own_live), "post": "yes"})
-    assert bulk.status_code == 403
-    assert Article.objects.filter(pk__in=[own_live.pk, theirs.pk]).count() == 2
+    client.post(CHANGELIST_URL, action_data("move_to_trash", own_live))
+    assert Article.objects.not_trashed().filter(pk__in=[own_live.pk, theirs.pk]).count() == 2
 
 
-def test_editor_deletes_published_article(client, editor, make_article):
+def test_editor_deletes_published_article_into_the_trash(client, editor, make_article):
     article = make_article()
     client.force_login(editor)
     assert client.post(delete_url(article), {"post": "yes"}).status_code == 302
-    assert not Article.objects.filter(pk=article.pk).exists()
+    assert Article.objects.trashed().filter(pk=article.pk).exists()
+    assert not Article.objects.published().filter(pk=article.pk).exists()
 
 
 # Tags ------------------------------------------------------------------------------
