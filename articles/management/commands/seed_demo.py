@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from articles import history
 from articles.caching import bump_generation
 from articles.content import prepare
 from articles.importers.base import LZ4_BODIES_SQL, insert_articles, insert_tag_links
@@ -232,6 +233,11 @@ class Command(BaseCommand):
                 for tag in article_tags
             ]
         )
+        tag_ids = {
+            article.pk: [tag.pk for tag in article_tags]
+            for article, article_tags in zip(batch, chosen, strict=True)
+        }
+        history.record_batch(batch, tag_ids, source="seed_demo", comment="Demo content")
 
 
 def bulk_load_settings():
