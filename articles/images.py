@@ -38,6 +38,8 @@ from django.db import models
 from django.utils.text import get_valid_filename
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from articles.conflicts import EditConflict
+
 logger = logging.getLogger(__name__)
 
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
@@ -485,9 +487,13 @@ def fetch_missing(articles, *, timeout=FETCH_TIMEOUT, allow_private=False) -> Fe
     """Download recorded lead_image_urls of `articles` that have no stored image yet.
 
     Each image is checked like an upload, then stored cleaned with its renditions
-    by the article's own save path. Articles already holding a file are left
-    alone, so running this again only retries what failed.
+    by the article's own save path (conditional on the version read: an article
+    saved at the desk meanwhile is left for the next run) and recorded as a
+    revision. Articles already holding a file are left alone, so running this
+    again only retries what failed.
     """
+    from articles import history  # history needs the models, which need this module
+
     result = FetchResult()
     pending = articles.exclude(lead_image_url="").filter(lead_image="").order_by("pk")
     for article in pending.iterator(chunk_size=100):
@@ -497,6 +503,11 @@ def fetch_missing(articles, *, timeout=FETCH_TIMEOUT, allow_private=False) -> Fe
             result.failed.append(f"{article.slug}: {error}")
             continue
         article.lead_image = file
-        article.save(update_fields=["lead_image", "lead_image_renditions", "updated_at"])
+        try:
+            article.save(update_fields=["lead_image", "lead_image_renditions", "updated_at"])
+        except EditConflict:
+            result.failed.append(f"{article.slug}: changed at the desk meanwhile; run again")
+            continue
+        history.record(article, source="fetch_lead_images", comment="Lead image downloaded")
         result.fetched += 1
     return result

@@ -29,6 +29,11 @@ class TrashFilter(admin.SimpleListFilter):
 class TrashAdminMixin:
     delete_confirmation_template = "admin/articles/article/trash_confirmation.html"
 
+    def has_change_permission(self, request, obj=None):
+        # A trashed article is read-only until restored: nothing is published from the bin.
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.trashed_at is None)
+
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or may_trash(obj, request.user))

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from image_factory import image_bytes
 
 from articles.images import FetchError, FetchResult, fetch_image
+from articles.models import Article
 
 PAGES = {
     "/photo.jpg": (200, image_bytes("JPEG", size=(300, 200))),
@@ -163,3 +164,29 @@ def count_saves(monkeypatch):
 
     monkeypatch.setattr(FileSystemStorage, "save", counting)
     return calls
+
+
+@pytest.mark.django_db
+def test_fetch_records_a_revision_and_never_overwrites_a_desk_save(recorded, monkeypatch):
+    from articles import history, images
+
+    fetched, edited = recorded("/photo.jpg"), recorded("/photo.jpg")
+    real_fetch = images.fetch_image
+
+    def fetch_while_an_editor_saves(url, **kwargs):
+        file = real_fetch(url, **kwargs)
+        if not history.revisions_of(fetched).exists():  # the second download
+            desk = Article.objects.get(pk=edited.pk)
+            desk.standfirst = "Saved at the desk during the download."
+            desk.save()
+        return file
+
+    monkeypatch.setattr(images, "fetch_image", fetch_while_an_editor_saves)
+    result = images.fetch_missing(
+        Article.objects.filter(pk__in=[fetched.pk, edited.pk]), allow_private=True
+    )
+    assert result.fetched == 1 and "changed at the desk" in result.failed[0]
+    edited.refresh_from_db()
+    assert edited.standfirst == "Saved at the desk during the download."
+    assert not edited.lead_image
+    assert history.revisions_of(fetched).get().revision.comment.startswith("Lead image")

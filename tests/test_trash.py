@@ -105,3 +105,15 @@ def test_change_list_hides_the_trash_except_under_its_filter(admin_client, edito
     assert "Live story" in page and "Binned story" not in page
     page = admin_client.get(url + "?trash=1").content.decode()
     assert "Binned story" in page and "Live story" not in page
+
+
+def test_a_trashed_article_is_read_only_at_the_desk(client, editor, make_article):
+    article = make_article(headline="Binned story")
+    article.trash(editor)
+    client.force_login(editor)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    page = client.get(url).content.decode()
+    assert "In the trash since" in page
+    client.post(url, {"headline": "Changed in the bin", "_publish_now": "1"})
+    article.refresh_from_db()
+    assert article.headline == "Binned story" and article.is_trashed()
