@@ -24,6 +24,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 
 from articles import expired_edits, history, presence
 from articles.diffs import FieldDiff, compare
@@ -74,6 +75,16 @@ class VersionCheckedForm(forms.Form):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+
+    @cached_property
+    def changed_data(self):
+        # The version is bookkeeping, not content.
+        return [name for name in super().changed_data if name != "version"]
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_version(cleaned)
+        return cleaned
 
     def check_version(self, cleaned: dict) -> None:
         """Refuse (as a form error) a save of a version that is no longer stored.
@@ -166,7 +177,11 @@ class ConflictAdminMixin:
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        history.record(form.instance, user=request.user, comment=change_comment(form, change))
+        article = form.instance
+        if change and not edited_fields(form) and getattr(article, "recorded_revision", None):
+            pass  # a move (publish, unpublish…) alone: the model recorded it already
+        else:
+            history.record(article, user=request.user, comment=change_comment(form, change))
         presence.leave(form.instance.pk, request.user)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -185,12 +200,12 @@ def presence_json(other: presence.Presence) -> dict:
     return {"name": other.name, "since": date_format(other.since, "j F Y, H:i")}
 
 
+def edited_fields(form) -> list[str]:
+    return [str(form.fields[name].label or name) for name in form.changed_data]
+
+
 def change_comment(form, change: bool) -> str:
     if not change:
         return "Created"
-    labels = [
-        str(form.fields[name].label or name) for name in form.changed_data if name != "version"
-    ]
-    intent = form.intent() if hasattr(form, "intent") else None
-    what = "Changed " + ", ".join(labels) if labels else "Saved without changes"
-    return f"{what} ({intent.strip('_').replace('_', ' ')})" if intent else what
+    labels = edited_fields(form)
+    return "Changed " + ", ".join(labels) if labels else "Saved without changes"

@@ -17,6 +17,9 @@ this module, after its write (tags included), in the same transaction:
     # a command, naming itself and its file:
     history.record(article, source="summarize_articles", comment="Summary regenerated")
 
+    # articles changed in bulk, read back as stored, in one revision:
+    history.record_stored(article_ids, user=request.user, comment="Tag merged")
+
     # many articles in one revision (an import batch), no query per article:
     history.record_batch(articles, tag_ids, source="import_articles feed.jsonl",
                          comment="Imported")
@@ -75,7 +78,19 @@ def record(article: Article, *, user=None, source: str = "", comment: str = "") 
     (a command and its file, e.g. "import_articles feed.jsonl"). Call it after the
     write, tags included; it costs three queries."""
     tag_ids = {article.pk: list(article.tags.values_list("pk", flat=True))}
-    return record_batch([article], tag_ids, user=user, source=source, comment=comment)
+    revision = record_batch([article], tag_ids, user=user, source=source, comment=comment)
+    article.recorded_revision = revision  # lets a later step of the same save skip a repeat
+    return revision
+
+
+def record_stored(
+    article_ids: Iterable[int], *, user=None, source: str = "", comment: str = ""
+) -> Revision | None:
+    """Record the stored state of the articles with these ids as one revision,
+    reading them and their tags in two queries (for moves made in bulk)."""
+    articles = list(Article.objects.filter(pk__in=list(article_ids)).prefetch_related("tags"))
+    tag_ids = {article.pk: [tag.pk for tag in article.tags.all()] for article in articles}
+    return record_batch(articles, tag_ids, user=user, source=source, comment=comment)
 
 
 def record_batch(

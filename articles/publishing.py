@@ -73,16 +73,24 @@ def local_time(value) -> str:
 
 
 def record(articles: Iterable, by, message: str) -> None:
-    """Add `message` to each article's History, as done by `by`.
+    """Add `message` to each article's History, as done by `by`: a revision of
+    its state now (articles.history), and the admin's log entry for a user.
 
-    An operator's command (by=None) has no user to name; its writes are recorded
-    by the revision history instead.
+    An operator's command (by=None) has no user to name: its revision says so.
     """
-    if by is None or not by.pk:
-        return
+    from articles import history
+    from articles.models import Article
+
     articles = [article for article in articles if article.pk]
-    if articles:
-        LogEntry.objects.log_actions(by.pk, articles, CHANGE, message)
+    user = by if by is not None and by.pk else None
+    source = "" if user else "a command"
+    stories = [article for article in articles if isinstance(article, Article)]
+    if len(stories) == 1 and not stories[0].get_deferred_fields():
+        history.record(stories[0], user=user, source=source, comment=message)
+    elif stories:
+        history.record_stored([a.pk for a in stories], user=user, source=source, comment=message)
+    if user is not None and articles:
+        LogEntry.objects.log_actions(user.pk, articles, CHANGE, message)
 
 
 class Publishing:

@@ -52,11 +52,11 @@ def test_a_stale_save_is_refused_with_the_diff(new_page, live_server, roles, mak
 
     first.fill("#id_standfirst", "Boats are back in the inner basin.")
     replace_body(first, "Alice's report: the wall is mended and boats are back.")
-    first.get_by_role("button", name="Save and continue editing").click()
+    first.get_by_role("button", name="Save changes").click()
     assert "was changed successfully" in messages(first)
 
     replace_body(second, "Bob's report: nothing happened.")
-    second.get_by_role("button", name="Save and continue editing").click()
+    second.get_by_role("button", name="Save changes").click()
     conflict = second.locator("[data-testid=edit-conflict]")
     assert "Not saved: Alice changed this article" in conflict.inner_text()
     added = " ".join(conflict.locator("ins").all_inner_texts())
@@ -128,7 +128,7 @@ def test_trash_then_restore_then_publish_again(new_page, live_server, roles, mak
     assert reader.get(address).status == 404  # a draft now
 
     page.goto(change_url(article))
-    page.get_by_role("button", name="Publish now").click()
+    page.locator("input[name=_publish_now]").click()  # "Publish again": it was public before
     assert "Published" in messages(page)
     assert reader.get(address).status == 200
     assert Article.objects.get(pk=article.pk).is_published()
