@@ -63,3 +63,22 @@ def test_an_admin_save_records_a_revision_with_the_changed_fields(
     assert latest.revision.user == admin_user
     assert "Headline" in latest.revision.comment
     assert history.recorded_fields(latest)["headline"] == "After"
+
+
+def test_publishing_moves_are_revisions_with_who(editor, make_article):
+    article = make_article(status=Article.Status.DRAFT)
+    article.publish(by=editor)
+    article.unpublish(by=editor)
+    comments = [v.revision.comment for v in history.revisions_of(article)]
+    assert comments == ["Unpublished", "Published"]
+    assert {v.revision.user for v in history.revisions_of(article)} == {editor}
+
+
+def test_a_tag_merge_is_one_revision_for_its_articles(editor, make_article, make_tag):
+    old, new = make_tag("Floods"), make_tag("Flooding")
+    first, second = make_article(tags=[old]), make_article(tags=[old])
+    old.merge_into(new, by=editor)
+    revisions = {history.revisions_of(a).get().revision for a in (first, second)}
+    assert len(revisions) == 1
+    [version] = history.revisions_of(first)
+    assert history.recorded_fields(version)["tags"] == [new.pk]
