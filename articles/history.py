@@ -107,7 +107,7 @@ def record_batch(
     if not articles:
         return None
     tag_ids = tag_ids or {}
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # whole with the caller's write, no savepoint
         revision = Revision.objects.create(
             date_created=timezone.now(), user=user, comment=describe(source, comment)
         )
