@@ -87,8 +87,12 @@ def record_stored(
     article_ids: Iterable[int], *, user=None, source: str = "", comment: str = ""
 ) -> Revision | None:
     """Record the stored state of the articles with these ids as one revision,
-    reading them and their tags in two queries (for moves made in bulk)."""
-    articles = list(Article.objects.filter(pk__in=list(article_ids)).prefetch_related("tags"))
+    reading them and their tags in two queries (for moves made in bulk). None
+    when there are none."""
+    article_ids = list(article_ids)
+    if not article_ids:
+        return None
+    articles = list(Article.objects.filter(pk__in=article_ids).prefetch_related("tags"))
     tag_ids = {article.pk: [tag.pk for tag in article.tags.all()] for article in articles}
     return record_batch(articles, tag_ids, user=user, source=source, comment=comment)
 

@@ -9,8 +9,9 @@ sanitizer, with what follows from a body: its plain text and a generated summary
 Batches go in primary-key order, each in its own transaction, so memory stays flat
 and an interruption loses nothing: the command says the last id each batch
 reached, `--start-after ID` resumes there, and a plain re-run changes only what is
-still unclean. Each write is conditional on the body read: an article edited
-meanwhile was cleaned by its own save, and is left as its editor saved it.
+still unclean. Each write is conditional on the version read (and the body): an
+article edited meanwhile was cleaned by its own save, and is left as its editor
+saved it. Each batch's cleaned articles are recorded as one revision.
 """
 
 from collections.abc import Callable
@@ -18,13 +19,14 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from articles import history
 from articles.caching import bump_generation
 from articles.content import clean_body
 from articles.models import Article
 from articles.summaries import generate_summary
 
 BATCH_SIZE = 500
-FIELDS = ("pk", "headline", "body", "summary_generated")
+FIELDS = ("pk", "version", "headline", "body", "summary_generated")
 
 
 @dataclass
@@ -51,7 +53,13 @@ def resanitize_bodies(
         changes = [(article, cleaned) for article, cleaned in changes if cleaned[0] != article.body]
         if changes and not dry_run:
             with transaction.atomic():
-                written = sum(write(article, *cleaned) for article, cleaned in changes)
+                cleaned_ids = [
+                    article.pk for article, cleaned in changes if write(article, *cleaned)
+                ]
+                history.record_stored(
+                    cleaned_ids, source="resanitize_bodies", comment="Body cleaned again"
+                )
+            written = len(cleaned_ids)
             result.edited_meanwhile += len(changes) - written
             result.changed += written
         else:
@@ -71,4 +79,5 @@ def write(article: Article, body: str, body_text: str) -> bool:
     if article.summary_generated:
         fields["summary"] = generate_summary(article.headline, body, body_text)
         fields["summary_generated"] = bool(fields["summary"])
-    return bool(Article.objects.filter(pk=article.pk, body=article.body).update(**fields))
+    stored = Article.objects.filter(pk=article.pk, version=article.version, body=article.body)
+    return bool(stored.update(**fields))

@@ -7,6 +7,7 @@ from articles.backfill import batches_by_id, fill_summaries
 from articles.conflicts import EditConflict
 from articles.content import clean_body
 from articles.importers.base import ImportedArticle, ImportResult, _BatchSaver, save_articles
+from articles.importers.media import MediaSource
 from articles.models import Article
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +59,7 @@ def test_an_import_cannot_overwrite_an_editors_concurrent_change():
     save_articles([imported(1)])
     article = Article.objects.get(import_ref="t:1")
     result = ImportResult()
-    saver = _BatchSaver(Article.Status.DRAFT, result, "import_articles test.jsonl")
+    saver = _BatchSaver(Article.Status.DRAFT, result, MediaSource(), "import_articles t.jsonl")
     items = [imported(1, standfirst="From the import.")]
     built = saver.build_batch(items, lambda: [clean_body(item.body) for item in items])
 

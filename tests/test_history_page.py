@@ -57,8 +57,8 @@ def test_history_page_costs_the_same_whatever_the_revisions(
         edit(article, editor, standfirst=f"Take {n}")
     client.force_login(editor)
     client.get(history_url(article))  # session and permissions warmed up alike
-    # session, user, two permission reads, the article (and its tags), the revisions
-    with django_assert_num_queries(7):
+    # session, user, two permission reads, the article, the revisions
+    with django_assert_num_queries(6):
         assert client.get(history_url(article)).status_code == 200
 
 

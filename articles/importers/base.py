@@ -407,9 +407,7 @@ class _BatchSaver:
     of queries. Building reads only committed articles by their own import_refs, so
     it may run while the previous batch is being written."""
 
-    def __init__(
-        self, default_status: str, result: ImportResult, media: MediaSource, source: str
-    ):
+    def __init__(self, default_status: str, result: ImportResult, media: MediaSource, source: str):
         self.default_status = default_status
         self.source = source
         self.result = result
