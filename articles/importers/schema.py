@@ -64,6 +64,9 @@ DERIVED_FIELDS = {
     # travels with its status; the notes and a pending change stay at the desk.
     "review_notes": "an editor's notes to the author from review (articles.review)",
     "pending_change": "an editor's unpublished edits to a live story (articles.pending)",
+    "version": "this database's count of saves, for the desk's conflict check; starts afresh",
+    "trashed_at": "the trash is this site's waiting room before deletion: not exported",
+    "trashed_by": "the trash is this site's waiting room before deletion: not exported",
 }
 
 

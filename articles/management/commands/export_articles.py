@@ -40,7 +40,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, output, media_dir, **options):
         articles = (
-            Article.objects.order_by("pk")
+            # The trash is this site's waiting room before deletion: not exported.
+            Article.objects.not_trashed()
+            .order_by("pk")
             .defer("body_text", "tag_names")
             .annotate(author_username=F("author__username"))
             .prefetch_related(
