@@ -21,6 +21,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 
 from articles.conflict_admin import ConflictAdminMixin, VersionCheckedForm
 from articles.content import reserved_slugs
+from articles.front_admin import ArticleAuthorInline, FeatureInline
 from articles.history_admin import HistoryAdminMixin
 from articles.models import SUMMARY_MAX_LENGTH, Article, Tag
 from articles.pending_admin import PendingAdminMixin
@@ -193,6 +194,7 @@ class ArticleAdmin(
     actions = [
         "publish_now", "unpublish", "regenerate_summary", "move_to_trash", "restore_from_trash",
     ]  # fmt: skip
+    inlines = [ArticleAuthorInline, FeatureInline]
 
     class Media:
         # desk.js names the editor and tag-search controls for screen readers;
@@ -216,7 +218,7 @@ class ArticleAdmin(
                 ]  # fmt: skip
             },
         ),
-        ("Byline and source", {"fields": ["byline", "source_name", "source_url"]}),
+        ("Free-text byline and source", {"fields": ["byline", "source_name", "source_url"]}),
         ("Record", {"fields": ["author", "import_ref"]}),
     ]
 
@@ -243,6 +245,17 @@ class ArticleAdmin(
     def get_queryset(self, request):
         # The tags ride along in each row (Article.tag_list reads them): no prefetch.
         return super().get_queryset(request).editable_by(request.user).with_tag_links()
+
+    def get_inlines(self, request, obj):
+        # Featuring is an Editor's call.
+        return [i for i in self.inlines if i is not FeatureInline or self.can_publish(request)]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        profile = getattr(request.user, "author_profile", None)
+        if not change and profile and not form.instance.bylines.exists():
+            # A reporter's own new story carries their name unless they chose others.
+            form.instance.bylines.create(author=profile)
 
     # Change list -------------------------------------------------------------
 
@@ -294,6 +307,7 @@ def by_name(term: str) -> Q:
     return Q(byline__icontains=term) | Q(author__username__iexact=term)
 
 
+SECTION_FIELDS = ("is_section", "section_order")
 RENAME_HELP = "The tag's address. Renaming it keeps the old address working as a redirect."
 
 
@@ -307,22 +321,36 @@ class MergeTagsForm(forms.Form):
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "article_count", "description"]
+    list_display = ["name", "slug", "article_count", "is_section", "section_order", "description"]
+    list_filter = ["is_section"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     actions = ["merge_tags"]
-    fields = ["name", "slug", "description"]
+    fields = ["name", "slug", "description", "is_section", "section_order"]
     show_full_result_count = False  # the count of a GROUP BY query is not free
 
     def get_queryset(self, request):
         articles = Count("articles")
         return super().get_queryset(request).annotate(article_count=articles).order_by("name")
 
+    def get_fields(self, request, obj=None):
+        # Sections shape every page's header: an Editor's call (change_tag), not an
+        # Author's adding a tag while writing.
+        if self.has_change_permission(request):
+            return self.fields
+        return [name for name in self.fields if name not in SECTION_FIELDS]
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         if change and "slug" in form.base_fields:
             form.base_fields["slug"].help_text = RENAME_HELP
+        if "section_order" in form.base_fields:
+            form.base_fields["section_order"].required = False  # empty means first
         return form
+
+    def save_model(self, request, obj, form, change):
+        obj.section_order = obj.section_order or 0
+        super().save_model(request, obj, form, change)
 
     @admin.display(description="Articles", ordering="article_count")
     def article_count(self, obj):

@@ -20,6 +20,10 @@ class ArticlesConfig(AppConfig):
 
         history.register()
 
+        from articles import sections
+
+        sections.connect_signals()
+
 
 def _setup_roles(**kwargs):
     # After migrate (and after test-database flushes) the roles always exist.

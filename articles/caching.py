@@ -10,7 +10,9 @@ sitemaps and search. Nothing has to know which pages an article appears on.
 Time changes content too: a scheduled article appears when its `published_at`
 passes, with no save to bump anything. So no entry (and no browser or CDN copy)
 may outlive the next scheduled `published_at`; that moment is looked up once per
-generation and caps every timeout.
+generation and caps every timeout. A view whose page shows something else that
+runs out by itself (the front page's pins) caps its own entry with
+`response.cache_until` (a Unix time).
 
 A hit costs one cache round trip (generation and page read together) and no query.
 Requests carrying a session cookie (logged-in staff, who see drafts and previews)
@@ -283,6 +285,9 @@ def store(key: str, response: HttpResponse, next_scheduled: float | None) -> Ent
     expires_at = now + settings.PAGE_CACHE_TIMEOUT
     if next_scheduled:
         expires_at = min(expires_at, next_scheduled)
+    if until := getattr(response, "cache_until", None):
+        # The page shows something that runs out by itself (a front-page pin).
+        expires_at = min(expires_at, until)
     content = response.content
     entry: Entry = {
         "content": content,

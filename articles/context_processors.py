@@ -4,6 +4,9 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+
+from articles.sections import sections
 
 # The site-wide addresses every page's header links to (base.html).
 SITE_LINK_VIEWS = ("index", "search", "feed", "feed_atom", "feed_json", "corrections")
@@ -35,6 +38,7 @@ def site(request):
         "SITE_ASSETS": _site_assets(
             settings.STATIC_URL, settings.STORAGES["staticfiles"]["BACKEND"]
         ),
+        "SECTIONS": SimpleLazyObject(sections),  # read only by pages with the header
         "YEAR": str(timezone.localdate().year),  # the footer's: cheaper than {% now "Y" %}, and
         # a string, which the template prints without localize()
     }

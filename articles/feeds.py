@@ -15,7 +15,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from django.views.decorators.http import require_GET
 
-from articles.models import Article, Tag
+from articles.models import Article, Author, Tag
 
 FEED_LENGTH = 50
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -26,13 +26,16 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def feed_articles(tag: Tag | None = None):
-    """The latest published articles, optionally with one tag, their tags riding along."""
-    if tag is None:
+def feed_articles(subject: Tag | Author | None = None):
+    """The latest published articles, optionally of one tag or author, their tags
+    and authors riding along."""
+    if subject is None:
         articles = Article.objects.published()
+    elif isinstance(subject, Author):
+        articles = Article.objects.published().filter(bylines__author=subject)
     else:
-        articles = Article.objects.published_with_tag(tag)
-    return articles.with_tag_links()[:FEED_LENGTH]
+        articles = Article.objects.published_with_tag(subject)
+    return articles.with_tag_links().with_author_links()[:FEED_LENGTH]
 
 
 class ContentRssFeed(Rss201rev2Feed):
@@ -75,6 +78,8 @@ class LatestArticlesFeed(Feed):
     def description(self, obj):
         if obj is None:
             return f"The latest news from {settings.SITE_NAME}."
+        if isinstance(obj, Author):
+            return obj.bio or f"Stories by {obj.name} from {settings.SITE_NAME}."
         return obj.description or f"News about {obj.name} from {settings.SITE_NAME}."
 
     subtitle = description  # Atom's name for it
@@ -104,7 +109,12 @@ class LatestArticlesFeed(Feed):
         return item.public_modified_at()
 
     def item_author_name(self, item):
-        return item.byline or None
+        return item.byline_text or None
+
+    def item_author_link(self, item):
+        # One link per feed item: the first author's page.
+        authors = item.author_list
+        return absolute(authors[0].get_absolute_url()) if authors else None
 
     def item_categories(self, item):
         return [tag.name for tag in item.tag_list]
@@ -139,10 +149,33 @@ class TagAtomFeed(TagFeed):
     route = "articles:tag_feed_atom"
 
 
+class AuthorFeed(LatestArticlesFeed):
+    """One author's latest published articles, as RSS 2.0."""
+
+    route = "articles:author_feed"
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+
+class AuthorAtomFeed(AuthorFeed):
+    feed_type = ContentAtomFeed
+    route = "articles:author_feed_atom"
+
+
+@require_GET
+def author_json_feed(request, slug):
+    return json_feed_response(request, get_object_or_404(Author, slug=slug))
+
+
 @require_GET
 def json_feed(request, slug=None):
     """JSON Feed 1.1 (https://jsonfeed.org/version/1.1) of the site or of one tag."""
     tag = get_object_or_404(Tag, slug=slug) if slug is not None else None
+    return json_feed_response(request, tag)
+
+
+def json_feed_response(request, tag: Tag | Author | None) -> JsonResponse:
     feed = LatestArticlesFeed()
     data = {
         "version": JSON_FEED_VERSION,
@@ -168,7 +201,11 @@ def json_feed_item(article: Article) -> dict:
         "date_modified": article.public_modified_at().isoformat(),
         "tags": [tag.name for tag in article.tag_list],
     }
-    if article.byline:
+    if authors := article.author_list:
+        item["authors"] = [
+            {"name": author.name, "url": absolute(author.get_absolute_url())} for author in authors
+        ]
+    elif article.byline:
         item["authors"] = [{"name": article.byline}]
     if article.source_url:
         item["external_url"] = article.source_url

@@ -22,6 +22,7 @@ from articles.review import Review
 from newsroom.routers import primary_reads
 
 SUMMARY_MAX_LENGTH = 400
+WORDS_PER_MINUTE = 230
 
 
 SLUG_MARKER = "slug-goes-here"
@@ -77,6 +78,15 @@ class Tag(TracksStoredValues, models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
     description = models.TextField(blank=True)
+    is_section = models.BooleanField(
+        "section",
+        default=False,
+        help_text="Show this tag in the site's header as a section, and give it a block "
+        "on the front page.",
+    )
+    section_order = models.PositiveSmallIntegerField(
+        default=0, help_text="Sections appear in this order, lowest first."
+    )
 
     tracked_fields = ("slug",)
 
@@ -160,6 +170,24 @@ def first_link(articles, *order):
     link = JSONObject(id="id", slug="slug", headline="headline")
     first = articles.order_by(*order).values(link=link)[:1]
     return Subquery(first, output_field=models.JSONField())
+
+
+@cache
+def author_links_subquery() -> Subquery:
+    """An article's authors as a JSON array, in byline order (see tag_links_subquery)."""
+
+    links = (
+        ArticleAuthor.objects.filter(article_id=OuterRef("pk"))
+        .values("article_id")
+        .annotate(
+            links=JSONArrayAgg(
+                JSONObject(name="author__name", slug="author__slug", position="position"),
+                order_by=("position", "pk"),
+            )
+        )
+        .values("links")
+    )
+    return Subquery(links, output_field=models.JSONField())
 
 
 @cache
@@ -273,6 +301,33 @@ class ArticleQuerySet(models.QuerySet):
         article page stays one query."""
         return self.annotate(correction_links=correction_links_subquery())
 
+    def with_author_links(self):
+        """Each article's authors ride along as JSON in `author_links` (read them
+        through Article.author_list), as with_tag_links() does for tags."""
+        return self.annotate(author_links=author_links_subquery())
+
+    def with_any_tag(self, tags, per_tag, exclude=()):
+        """Published articles among the newest `per_tag` of each of `tags` (leaving
+        out the ids in `exclude`): the section blocks and related stories.
+
+        Each tag's newest come from its own indexed listing (published_with_tag) in
+        a subquery of its own, so the cost does not grow with the archive; the
+        subqueries' ids are gathered with UNION ALL, which both databases accept
+        around subqueries (not around LIMITs of their own).
+        """
+        parts = [
+            Article.objects.filter(
+                pk__in=Article.objects.published_with_tag(tag)
+                .exclude(pk__in=list(exclude))
+                .values("pk")[:per_tag]
+            ).values("pk")
+            for tag in tags
+        ]
+        if not parts:
+            return self.none()
+        ids = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        return self.published().filter(pk__in=ids)
+
     def with_neighbours(self, now=None):
         """The nearest published articles either side ride along as `previous_link` and
         `next_link` (read them through previous_article()/next_article()): the article
@@ -339,12 +394,24 @@ class Article(Review, Pending, Publishing, TracksStoredValues, VersionedModel):
     body = models.TextField(blank=True, help_text="HTML; sanitized when saved.")
     body_text = models.TextField(blank=True, editable=False, help_text="Plain text of the body.")
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    authors = models.ManyToManyField(
+        "articles.Author",
+        through="articles.ArticleAuthor",
+        blank=True,
+        related_name="articles",
+        help_text="The byline, in order. Leave empty to use the free-text byline (wire copy).",
+    )
     tag_names = models.TextField(
         blank=True,
         editable=False,
         help_text="The tags' names, for search; kept by articles.search.refresh_search_index().",
     )
-    byline = models.CharField(max_length=200, blank=True)
+    byline = models.CharField(
+        "free-text byline",
+        max_length=200,
+        blank=True,
+        help_text="Shown when the article has no authors, e.g. for wire copy.",
+    )
     source_name = models.CharField(max_length=200, blank=True)
     source_url = models.URLField(max_length=500, blank=True)
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
@@ -442,6 +509,13 @@ class Article(Review, Pending, Publishing, TracksStoredValues, VersionedModel):
                 fields=["published_at", "id"],
                 condition=Q(status="published"),
                 name="article_published_order",
+            ),
+            # The front page's lead when editors pinned none: the newest published
+            # story with a picture, read from this index's end however rare they are.
+            models.Index(
+                fields=["published_at", "id"],
+                condition=Q(status="published") & ~Q(lead_image=""),
+                name="article_published_pictured",
             ),
             # The sitemap index's lastmod: the newest change, read from the index's end.
             models.Index(
@@ -576,6 +650,30 @@ class Article(Review, Pending, Publishing, TracksStoredValues, VersionedModel):
         ]
         return sorted(corrections, key=lambda c: (c.published_at, c.pk))
 
+    @cached_property
+    def author_list(self):
+        """The article's authors in byline order, as (name, slug, url) — from
+        `author_links` when the query carried them, else one query."""
+
+        links = self.__dict__.get("author_links", ...)
+        if links is ...:
+            return list(self.authors.order_by("bylines__position", "bylines__pk"))
+        # Sorted here too: SQLite before 3.44 cannot order inside the aggregate.
+        links = sorted(links or (), key=lambda link: link["position"])
+        return [Author(name=link["name"], slug=link["slug"]) for link in links]
+
+    @cached_property
+    def byline_text(self) -> str:
+        """ "Ann Reed and Ben Cole" from the authors; else the free-text byline."""
+        from articles.authors import byline_text
+
+        return byline_text([author.name for author in self.author_list]) or self.byline
+
+    @cached_property
+    def reading_minutes(self) -> int:
+        """Minutes to read the body at an adult's 230 words a minute; at least one."""
+        return max(1, round(len(self.body_text.split()) / WORDS_PER_MINUTE))
+
     def previous_article(self):
         """The nearest older published article, or None for the oldest."""
         if "previous_link" in self.__dict__:
@@ -651,3 +749,5 @@ class TagListing(models.Model):
 from articles.corrections import Correction  # noqa: E402, F401
 from articles.pending import PendingChange  # noqa: E402, F401
 from articles.review import ReviewNote  # noqa: E402, F401
+from articles.authors import ArticleAuthor, Author  # noqa: E402, F401
+from articles.featuring import Feature  # noqa: E402, F401

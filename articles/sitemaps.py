@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from articles.feeds import absolute
-from articles.models import Article, Tag
+from articles.models import Article, Author, Tag
 from articles.pagination import IdRangePaginator
 
 NEWS_WINDOW = timedelta(hours=48)
@@ -116,7 +116,41 @@ class PageSitemap(SiteUrlSitemap):
         return 1, self.newest_correction()
 
 
-SITEMAPS = {"articles": ArticleSitemap, "tags": TagSitemap, "pages": PageSitemap}
+
+class AuthorSitemap(SiteUrlSitemap):
+    """Author pages with at least one published story; lastmod is their newest story."""
+
+    limit = 50_000
+
+    def items(self):
+        newest = (
+            Article.objects.published()
+            .filter(bylines__author=OuterRef("pk"))
+            .order_by("-published_at")
+            .values("published_at")[:1]
+        )
+        return (
+            Author.objects.annotate(newest=Subquery(newest))
+            .filter(newest__isnull=False)
+            .only("slug")
+            .order_by("pk")
+        )
+
+    def lastmod(self, author):
+        return author.newest
+
+    def summary(self):
+        # Authors are a newsroom's staff, not millions: fetching their dates is cheap.
+        dates = list(self.items().values_list("newest", flat=True))
+        return math.ceil(len(dates) / self.limit), max(dates, default=None)
+
+
+SITEMAPS = {
+    "articles": ArticleSitemap,
+    "tags": TagSitemap,
+    "authors": AuthorSitemap,
+    "pages": PageSitemap,
+}
 
 
 @x_robots_tag

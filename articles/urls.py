@@ -26,6 +26,10 @@ urlpatterns = [
         name="tag_feed_atom",
     ),
     path("tags/<str:slug>/feed.json", follow_tag_redirects(feeds.json_feed), name="tag_feed_json"),
+    path("authors/<str:slug>/", views.AuthorDetailView.as_view(), name="author"),
+    path("authors/<str:slug>/feed/", feeds.AuthorFeed(), name="author_feed"),
+    path("authors/<str:slug>/feed/atom/", feeds.AuthorAtomFeed(), name="author_feed_atom"),
+    path("authors/<str:slug>/feed.json", feeds.author_json_feed, name="author_feed_json"),
     # Last: an article's slug would otherwise shadow the addresses above.
     path("<str:slug>/", views.ArticleDetailView.as_view(), name="detail"),
 ]

@@ -7,8 +7,9 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
+from articles import front_page
 from articles.compiled import CompiledQuery, Param
-from articles.models import Article, ArticleRedirect, Tag, TagRedirect
+from articles.models import Article, ArticleRedirect, Author, Tag, TagRedirect
 from articles.pagination import BoundedPaginator, IdsFirstPaginator
 from articles.search import (
     MAX_QUERY_LENGTH,
@@ -17,6 +18,7 @@ from articles.search import (
     search_articles,
     snippet,
 )
+from articles.sections import sections
 
 
 def follow_tag_redirects(view):
@@ -44,11 +46,31 @@ class PublishedArticlesMixin:
     paginator_class = IdsFirstPaginator
 
     def get_queryset(self):
-        return Article.objects.published().with_tag_links()
+        return Article.objects.published().with_tag_links().with_author_links()
 
 
 class ArticleListView(PublishedArticlesMixin, ListView):
+    """The front page: on its first page the editors' hierarchy (articles.front_page)
+    above the latest stories and the section blocks; further pages list the rest."""
+
     template_name = "articles/article_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context["page_obj"].number == 1:
+            now = timezone.now()
+            context["front"] = self.front = front_page.build(
+                list(context["article_list"]), sections(), now
+            )
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        front = context.get("front")
+        if front and front.expires_at:
+            # A pin running out changes the page with no save to say so.
+            response.cache_until = front.expires_at.timestamp()
+        return response
 
 
 class TagDetailView(PublishedArticlesMixin, ListView):
@@ -56,17 +78,31 @@ class TagDetailView(PublishedArticlesMixin, ListView):
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return Article.objects.published_with_tag(self.tag).with_tag_links()
+        return Article.objects.published_with_tag(self.tag).with_tag_links().with_author_links()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class AuthorDetailView(PublishedArticlesMixin, ListView):
+    """/authors/<slug>/: an author's profile and their published stories."""
+
+    template_name = "articles/author_detail.html"
+
+    def get_queryset(self):
+        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        articles = Article.objects.published().filter(bylines__author=self.author)
+        return articles.with_tag_links().with_author_links()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
 
 
 def public_article_page():
     """A published article by slug, with its tags and its neighbours' links."""
     now = Param("now", models.DateTimeField())
     articles = Article.objects.published(now).filter(slug=Param("slug", models.SlugField()))
-    return articles.with_tag_links().with_corrections().with_neighbours(now)
+    return articles.with_tag_links().with_author_links().with_corrections().with_neighbours(now)
 
 
 PUBLIC_ARTICLE_PAGE = CompiledQuery(Article, public_article_page)
@@ -117,7 +153,7 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         # One query: the article with its tags and its neighbours' links.
         articles = Article.objects.visible_to(self.request.user)
-        return articles.with_tag_links().with_corrections().with_neighbours()
+        return articles.with_tag_links().with_author_links().with_corrections().with_neighbours()
 
     def get_context_data(self, **kwargs):
         article = self.object
@@ -127,6 +163,7 @@ class ArticleDetailView(DetailView):
         return super().get_context_data(
             previous_article=article.previous_article(),
             next_article=article.next_article(),
+            related_articles=related_articles(article),
             **kwargs,
         )
 
@@ -136,6 +173,26 @@ class ArticleDetailView(DetailView):
             response["Cache-Control"] = "private, no-store"
             response["X-Robots-Tag"] = "noindex"
         return response
+
+
+RELATED_STORIES = 4
+RELATED_TAGS = 5  # an article's first tags by name are enough to find four stories
+
+
+def related_articles(article) -> list[Article]:
+    """Up to four published stories sharing a tag with `article`, newest first: one
+    query, each tag's newest read from its own listing (with_any_tag)."""
+    tag_ids = [tag.pk for tag in article.tag_list[:RELATED_TAGS]]
+    if not tag_ids:
+        return []
+    related = Article.objects.with_any_tag(tag_ids, RELATED_STORIES, exclude=[article.pk])
+    related = related.only(*RELATED_FIELDS).order_by("-published_at", "-pk")
+    return list(related[:RELATED_STORIES])
+
+
+RELATED_FIELDS = (
+    "slug", "headline", "published_at", "lead_image", "lead_image_alt", "lead_image_renditions",
+)  # fmt: skip
 
 
 class SearchView(PublishedArticlesMixin, ListView):

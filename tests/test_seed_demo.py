@@ -79,3 +79,29 @@ def test_seed_demo_search_vectors_are_the_triggers():
             " articles_search_vector(headline, standfirst, summary, tag_names, body_text)"
         )
         assert cursor.fetchone() == (0,)
+
+
+def test_seed_demo_looks_like_a_newspaper():
+    """Pictures with alt text, caption and credit on most stories, authors,
+    sections in order, a featured lead, and no sentence said twice in a story."""
+    from articles.featuring import Feature
+    from articles.sanitize import html_to_text
+
+    seed("--count", "40")
+    articles = list(Article.objects.all())
+    pictured = [a for a in articles if a.lead_picture]
+    assert len(pictured) > len(articles) * 0.75
+    assert all(a.lead_image_alt and a.lead_image_caption and a.lead_image_credit for a in pictured)
+    assert len({a.lead_image.name for a in pictured}) > 4  # shared, but several
+    with_authors = [a for a in articles if a.author_list]
+    assert len(with_authors) > len(articles) / 2
+    assert any(len(a.author_list) == 2 for a in with_authors)
+    assert all(a.byline for a in articles if not a.author_list)  # wire copy
+    sections = Tag.objects.filter(is_section=True).order_by("section_order")
+    assert [t.name for t in sections][:3] == ["Politics", "Economy", "Climate"]
+    lead = Feature.objects.get(slot=Feature.Slot.LEAD)
+    assert lead.article.is_published() and lead.article.lead_picture
+    assert Feature.objects.filter(slot=Feature.Slot.TOP).count() == 3
+    for article in articles:
+        sentences = [s for s in html_to_text(article.body).replace("\n", " ").split(". ") if s]
+        assert len(sentences) == len(set(sentences)), article.headline

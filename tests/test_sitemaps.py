@@ -5,7 +5,7 @@ from defusedxml import ElementTree
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Author
 from articles.sitemaps import ArticleSitemap, TagSitemap
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +63,7 @@ def test_index_lists_each_section_and_the_news_sitemap(client, make_article, hid
     assert list(index) == [
         f"{SITE}/sitemap-articles.xml",
         f"{SITE}/sitemap-tags.xml",
+        f"{SITE}/sitemap-authors.xml",
         f"{SITE}/sitemap-pages.xml",
         f"{SITE}/sitemap-news.xml",
     ]
@@ -184,11 +185,13 @@ def test_robots_txt_names_the_sitemaps(client, db):
 
 @pytest.mark.parametrize("rows", [5, 25])
 def test_sitemap_query_counts_are_fixed(client, make_article, django_assert_num_queries, rows):
+    reporter = Author.objects.create(name="Ann Reed", slug="ann-reed")
     for _ in range(rows):
-        make_article(tags=["politics", "local", "economy"], published_at=timezone.now())
-    with django_assert_num_queries(3):  # article totals, tag dates, newest correction
+        article = make_article(tags=["politics", "local", "economy"], published_at=timezone.now())
+        article.bylines.create(author=reporter)
+    with django_assert_num_queries(4):  # article totals, tag and author dates, newest correction
         client.get(reverse("sitemap"))
-    for url in ["/sitemap-articles.xml", "/sitemap-tags.xml"]:
+    for url in ["/sitemap-articles.xml", "/sitemap-tags.xml", "/sitemap-authors.xml"]:
         with django_assert_num_queries(2):  # count, page
             client.get(url)
     with django_assert_num_queries(1):

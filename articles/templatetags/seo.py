@@ -98,7 +98,16 @@ def article_json_ld(context, article):
         data["correction"] = corrections[0] if len(corrections) == 1 else corrections
     if description := article.standfirst or article.summary:
         data["description"] = description
-    if article.byline:
+    if authors := article.author_list:
+        data["author"] = [
+            {
+                "@type": "Person",
+                "name": author.name,
+                "url": settings.SITE_URL + author.get_absolute_url(),
+            }
+            for author in authors
+        ]
+    elif article.byline:
         data["author"] = [{"@type": "Person", "name": article.byline}]
     else:
         data["author"] = data["publisher"]

@@ -1,11 +1,13 @@
-"""Deterministic demo content: the project's own invented stories, with tags.
+"""Deterministic demo content: the project's own invented stories, with tags,
+authors, sections, lead pictures and a featured lead.
 
 The same --count always writes the same headlines, bodies, tags and statuses;
 only the dates follow the clock, so the newest story is always recent. Large
 counts (benchmarks) reuse a pool of prepared stories, each with its tags, so each
 distinct body is sanitized and summarized once and, on PostgreSQL, indexed for
 search once (articles_search_vector(), migration 0005); rows go in with the
-importers' COPY. A million articles take minutes, not hours.
+importers' COPY. A million articles take minutes, not hours: the pictures are
+drawn and resized once (articles.demo_pictures) and shared by name.
 """
 
 import random
@@ -17,8 +19,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles import history
+from articles.authors import Author
 from articles.caching import bump_generation
 from articles.content import prepare
+from articles.demo_pictures import ensure_pictures
+from articles.featuring import Feature
+from articles.importers.authors import insert_author_links
 from articles.importers.base import LZ4_BODIES_SQL, insert_articles, insert_tag_links
 from articles.models import Article, Tag
 from articles.publishing import settle_first_publication
@@ -43,6 +49,25 @@ TAGS = {
     "World": "Stories from beyond our borders.",
 }
 
+# In the header's order.
+SECTIONS = ["Politics", "Economy", "Climate", "Science", "Culture", "Sport", "Local", "World"]
+# The newsroom's reporters: name, role, bio.
+AUTHORS = [
+    ("Amira Hassan", "Politics editor", "Amira has covered the council chamber for a decade."),
+    ("Tom Whitlock", "Transport correspondent", "Tom rides every bus route he writes about."),
+    ("Priya Raman", "Science reporter", "Priya studied ecology before turning to journalism."),
+    ("Gareth Owen", "Economics writer", "Gareth follows prices, wages and the local budget."),
+    ("Lena Novak", "Climate reporter", "Lena reports on weather, energy and the coast."),
+    (
+        "Samuel Adeyemi",
+        "Local news reporter",
+        "Samuel covers the towns and villages of the valley.",
+    ),
+    ("Clara Mendes", "Culture critic", "Clara reviews books, film and the city's stages."),
+    ("Jonah Fitzgerald", "Sport reporter", "Jonah has not missed a cup final in twelve years."),
+]
+WIRE_BYLINE = "Newsroom Wire staff"
+
 PLACES = [
     "Harbourside", "Millbrook", "the northern valleys", "Eastgate", "Kingsmere",
     "the coastal towns", "Ashford Vale", "Riverside", "the city centre", "Highmoor",
@@ -63,15 +88,22 @@ SUBJECTS = [
     "rural broadband", "community clinics", "the market hall", "cycle lanes",
     "the town archive", "wildlife corridors", "affordable housing", "the coastal path",
 ]  # fmt: skip
-BYLINES = [
-    "Amira Hassan", "Tom Whitlock", "Priya Raman", "Gareth Owen", "Lena Novak",
-    "Samuel Adeyemi", "Clara Mendes", "Jonah Fitzgerald", "Staff reporter",
+SPEAKERS = [
+    "Maria Ellison", "Dev Patel", "Ruth Okafor", "Iain Murray", "Sofia Lindqvist",
+    "Kwame Mensah", "Hannah Byrne", "Oskar Nowak",
 ]  # fmt: skip
 SOURCES = [
     ("Newsroom Wire", "https://wire.example.org/stories/"),
     ("Council Press Office", "https://council.example.gov/press/"),
     ("Regional Gazette", "https://gazette.example.com/news/"),
     ("", ""),
+]
+STANDFIRSTS = [
+    "The decision could change how people in {place} get around for a generation.",
+    "Supporters call it overdue; critics say the sums do not add up.",
+    "A plan years in the making now faces its hardest test.",
+    "What happens next depends on a vote expected within weeks.",
+    "Residents have until the end of the month to have their say.",
 ]
 OPENINGS = [
     "{actor} said on {day} that work on {subject} in {place} would begin within months.",
@@ -92,11 +124,30 @@ MIDDLES = [
     "The scheme would be paid for partly by a national grant and partly by local taxes.",
     "Campaigners, who gathered outside the meeting, welcomed the decision with caution.",
     "The last comparable project ran {years} months late and over budget.",
+    "Council papers show the idea was first raised {years} years ago.",
+    "A public meeting is planned for the town hall later this month.",
+    "The authority said it had studied schemes in three other regions.",
+    "Some residents said they had heard nothing about the plans until this week.",
+    "Trade unions have asked to see the staffing figures before giving a view.",
+    "An online petition against the change has gathered {people} signatures.",
+    "Officials admitted the first estimate had been too low.",
+    "The work would be carried out in stages to limit disruption.",
+    "Environmental groups said the details would decide whether they supported it.",
+    "A final decision is expected after the summer recess.",
+    "Similar schemes elsewhere have cut costs by about {percent} per cent.",
+    "The chair of the committee said the vote had been closer than expected.",
+    "Shopkeepers on the high street were divided over the timing.",
+    "Surveyors are due on site within weeks, according to the papers.",
+    "The opposition group said it would table an amendment at the next meeting.",
+    "Questions about long-term maintenance costs remain unanswered.",
+    "Schools in the area have been asked how the change would affect pupils.",
+    "The regional newspaper first reported the proposal in the spring.",
 ]
 QUOTES = [
     "“We have listened, and this is what people asked for,” said {name}, who chairs the committee.",
     "“It is a good start, but the detail matters,” said {name}, a resident of {place}.",
     "“Nobody should pretend this will be easy,” {name} told reporters.",
+    "“We will be watching every penny,” said {name}, who leads the residents' association.",
 ]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 
@@ -119,9 +170,12 @@ class Command(BaseCommand):
             self.stdout.write("Articles already exist; demo content not added.")
             return
         tags = self.ensure_tags()
+        authors = self.ensure_authors()
+        pictures = ensure_pictures()
         start = Article.objects.count()
         rng = random.Random(SEED)
-        pool = [self.invent(rng, n) for n in range(min(count, POOL_SIZE))]
+        pool = [self.invent(rng, n, pictures) for n in range(min(count, POOL_SIZE))]
+        pool_authors = [self.choose_authors(rng, story, authors) for story in pool]
         pool_tags = [rng.sample(tags, rng.randint(1, 3)) for _ in pool]
         for story, story_tags in zip(pool, pool_tags, strict=True):
             story.tag_names = tag_names_text(tag.name for tag in story_tags)
@@ -135,6 +189,7 @@ class Command(BaseCommand):
             self.save_batch(
                 batch,
                 [pool_tags[n % len(pool)] for n in numbers],
+                [pool_authors[n % len(pool)] for n in numbers],
                 vectors and [vectors[n % len(pool)] for n in numbers],
                 now,
             )
@@ -146,24 +201,55 @@ class Command(BaseCommand):
                 # Fold the batches' pending search entries into the index now,
                 # rather than have the first searches read them one by one.
                 cursor.execute("SELECT gin_clean_pending_list('article_search_vector_gin')")
+        self.feature_stories()
         bump_generation()  # bulk inserts send no signals
         self.stdout.write(self.style.SUCCESS(f"Seeded {count} demo articles."))
 
     def ensure_tags(self):
         for name, description in TAGS.items():
-            Tag.objects.get_or_create(
-                slug=slugify(name), defaults={"name": name, "description": description}
+            section = {"is_section": name in SECTIONS, "section_order": 0}
+            if name in SECTIONS:
+                section["section_order"] = SECTIONS.index(name) + 1
+            Tag.objects.update_or_create(
+                slug=slugify(name),
+                defaults=section,
+                create_defaults={"name": name, "description": description, **section},
             )
-        return list(Tag.objects.filter(slug__in=[slugify(n) for n in TAGS]))
+        return list(Tag.objects.filter(slug__in=[slugify(n) for n in TAGS]).order_by("name"))
 
-    def invent(self, rng, n) -> Article:
-        """One prepared story: headline, standfirst, body, summary."""
+    def ensure_authors(self) -> list[Author]:
+        for name, role, bio in AUTHORS:
+            Author.objects.get_or_create(
+                slug=slugify(name), defaults={"name": name, "role": role, "bio": bio}
+            )
+        return list(Author.objects.filter(slug__in=[slugify(a[0]) for a in AUTHORS]))
+
+    def choose_authors(self, rng, story, authors) -> list[Author]:
+        """One reporter for most stories, two for some; wire copy keeps its byline."""
+        if story.byline:
+            return []
+        return rng.sample(authors, 2 if rng.random() < 0.2 else 1)
+
+    def feature_stories(self):
+        """The newest pictured story leads and the next three are top stories, for a week."""
+        if Feature.objects.exists():
+            return  # the editors' choices stand
+        pictured = Article.objects.published().exclude(lead_image="")
+        newest = list(pictured.order_by("-published_at", "-pk")[:4])
+        until = timezone.now() + timedelta(days=7)
+        for position, article in enumerate(newest):
+            slot = Feature.Slot.LEAD if position == 0 else Feature.Slot.TOP
+            Feature.objects.create(article=article, slot=slot, expires_at=until)
+
+    def invent(self, rng, n, pictures) -> Article:
+        """One prepared story: headline, standfirst, body, summary, picture, no
+        sentence said twice."""
         words = {
             "actor": rng.choice(ACTORS),
             "place": rng.choice(PLACES),
             "subject": rng.choice(SUBJECTS),
             "day": rng.choice(DAYS),
-            "name": rng.choice(BYLINES[:-1]),
+            "name": rng.choice(SPEAKERS),
             "money": rng.randint(2, 90),
             "years": rng.randint(2, 12),
             "people": rng.randint(300, 9000),
@@ -171,19 +257,28 @@ class Command(BaseCommand):
         }
         headline = f"{words['actor']} {rng.choice(ACTIONS)} {words['subject']} in {words['place']}"
         paragraphs = [rng.choice(OPENINGS).format(**words)]
-        for _ in range(rng.randint(3, 9)):
-            sentences = rng.sample(MIDDLES, rng.randint(2, 4))
-            if rng.random() < 0.3:
-                sentences.append(rng.choice(QUOTES))
+        unsaid = rng.sample(MIDDLES, len(MIDDLES))  # each sentence at most once
+        quotes = rng.sample(QUOTES, len(QUOTES))
+        for _ in range(rng.randint(3, 7)):
+            sentences = [unsaid.pop() for _ in range(rng.randint(2, 3))]
+            if quotes and rng.random() < 0.3:
+                sentences.append(quotes.pop())
             paragraphs.append(" ".join(s.format(**words) for s in sentences))
         article = Article(
             headline=headline[0].upper() + headline[1:],
-            standfirst=paragraphs[0] if n % 5 else "",
+            standfirst=rng.choice(STANDFIRSTS).format(**words) if n % 5 else "",
             body="".join(f"<p>{p}</p>" for p in paragraphs),
             # Every third story has an editor's summary; the rest are generated.
             summary=paragraphs[1].split(". ")[0].rstrip(".") + "." if n % 3 == 0 else "",
-            byline=rng.choice(BYLINES),
+            byline=WIRE_BYLINE if n % 9 == 4 else "",
         )
+        if n % 7:  # most stories have a picture
+            picture = pictures[n % len(pictures)]
+            article.lead_image = picture.name
+            article.lead_image_renditions = picture.renditions
+            article.lead_image_alt = picture.alt
+            article.lead_image_caption = f"{picture.caption} Illustration."
+            article.lead_image_credit = "Drawing: Newsroom demo"
         article.source_name, source_url = SOURCES[n % len(SOURCES)]
         article.source_url = f"{source_url}{n}" if source_url else ""
         article.slug = "unused"  # slugs are set per copy in place()
@@ -207,6 +302,11 @@ class Command(BaseCommand):
                     "source_name",
                     "source_url",
                     "tag_names",
+                    "lead_image",
+                    "lead_image_renditions",
+                    "lead_image_alt",
+                    "lead_image_caption",
+                    "lead_image_credit",
                 )
             }  # fmt: skip
         )
@@ -222,7 +322,7 @@ class Command(BaseCommand):
         return article
 
     @transaction.atomic
-    def save_batch(self, batch, chosen, vectors, now):
+    def save_batch(self, batch, chosen, bylines, vectors, now):
         if vectors:
             bulk_load_settings()
         insert_articles(batch, now, search_vectors=vectors)
@@ -238,6 +338,13 @@ class Command(BaseCommand):
             for article, article_tags in zip(batch, chosen, strict=True)
         }
         history.record_batch(batch, tag_ids, source="seed_demo", comment="Demo content")
+        insert_author_links(
+            [
+                (article, author.pk, position)
+                for article, authors in zip(batch, bylines, strict=True)
+                for position, author in enumerate(authors)
+            ]
+        )
 
 
 def bulk_load_settings():
