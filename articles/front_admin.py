@@ -42,7 +42,7 @@ class OptionalInlineFormSet(BaseInlineFormSet):
         return super().management_form
 
 
-class ArticleAuthorInline(admin.TabularInline):
+class ArticleAuthorInline(admin.StackedInline):
     model = ArticleAuthor
     formset = OptionalInlineFormSet
     extra = 0

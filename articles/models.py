@@ -746,8 +746,8 @@ class TagListing(models.Model):
 
 
 # Registers the model with the app (it lives in the module named for its role).
-from articles.corrections import Correction  # noqa: E402, F401
 from articles.pending import PendingChange  # noqa: E402, F401
 from articles.review import ReviewNote  # noqa: E402, F401
 from articles.authors import ArticleAuthor, Author  # noqa: E402, F401
+from articles.corrections import Correction  # noqa: E402, F401
 from articles.featuring import Feature  # noqa: E402, F401

@@ -116,7 +116,6 @@ class PageSitemap(SiteUrlSitemap):
         return 1, self.newest_correction()
 
 
-
 class AuthorSitemap(SiteUrlSitemap):
     """Author pages with at least one published story; lastmod is their newest story."""
 

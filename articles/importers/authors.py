@@ -33,6 +33,7 @@ class AuthorMatcher:
 
     def __init__(self):
         self._by_name: dict[str, int | None] | None = None
+        self._by_slug: dict[str, int] | None = None
 
     def by_name(self) -> dict[str, int | None]:
         if self._by_name is None:
@@ -52,14 +53,24 @@ class AuthorMatcher:
 
     def from_export(self, authors: list[dict]) -> list[int]:
         """Ids for our export's `authors` (name and slug), creating missing profiles."""
+        if self._by_slug is None:
+            self._by_slug = dict(Author.objects.values_list("slug", "pk"))
         ids = []
         for entry in authors:
-            author, _ = Author.objects.get_or_create(
-                slug=entry["slug"], defaults={"name": entry["name"]}
-            )
-            ids.append(author.pk)
-        self._by_name = None  # a profile may have been added
+            if entry["slug"] not in self._by_slug:
+                author = Author.objects.create(slug=entry["slug"], name=entry["name"])
+                self._by_slug[author.slug] = author.pk
+                self._by_name = None  # read again, with the new profile
+            ids.append(self._by_slug[entry["slug"]])
         return ids
+
+    def author_ids(self, byline: str, exported: list[dict] | None) -> list[int]:
+        """The authors of an imported article: our export's list when it has one,
+        else the one person its byline names, else none."""
+        if exported is not None:
+            return self.from_export(exported)
+        found = self.match(byline)
+        return [found] if found else []
 
 
 def insert_author_links(links: Iterable[tuple[object, int, int]]) -> None:

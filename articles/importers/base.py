@@ -43,8 +43,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles import history
+from articles.authors import ArticleAuthor
 from articles.caching import bump_generation
 from articles.content import base_slug, claiming_slugs, clean_body, prepare
+from articles.importers.authors import AuthorMatcher, insert_author_links
 from articles.importers.media import MediaError, MediaSource
 from articles.importers.pipeline import batch_writer
 from articles.importers.related import StoredRows, add_rows
@@ -141,6 +143,8 @@ class ImportedArticle:
     status: str | None = None
     published_at: datetime | None = None
     summary_generated: bool = False
+    # Our export's authors ({"name", "slug"} in byline order); None when not given.
+    authors: list[dict] | None = None
     lead_image: LeadImage | None = None
     first_published_at: datetime | None = None
     modified_at: datetime | None = None
@@ -415,6 +419,7 @@ class _BatchSaver:
         self.zone = timezone.get_current_timezone()
         self.now = timezone.now()
         self.tag_names: dict[int, str] = {}
+        self.authors = AuthorMatcher()
 
     def build_batch(self, items: list[ImportedArticle], cleaned: Callable[[], list]) -> BuiltBatch:
         """`cleaned()` gives each item's `clean_body()`, in order."""
@@ -443,8 +448,14 @@ class _BatchSaver:
                 missing = batch.stored_rows.missing(item, current.pk if current else None)
                 additions.append((article, *missing))
                 if current is None:
+                    article.import_authors = self.authors.author_ids(article.byline, item.authors)
                     to_create.append((article, wanted))
                     continue
+                # An existing article keeps the authors its editors gave it, unless
+                # our own export says who they are.
+                article.import_authors = (
+                    None if item.authors is None else self.authors.from_export(item.authors)
+                )
                 changed_tags = wanted != batch.existing_tags.get(current.pk, [])
                 if (
                     changed_tags
@@ -686,10 +697,23 @@ class _BatchSaver:
                 links += [(article, tag_id) for article, tag_ids in retagged for tag_id in tag_ids]
         if links:
             insert_tag_links(links)
+        self.write_authors([a for a, _ in to_create], [a for a, _ in to_update])
         if to_update:
             refresh_search_index([article.pk for article, ids in to_update if ids is not None])
         if to_create or to_update:
             bump_generation()  # bulk writes send no signals; cached pages must go
+
+    @staticmethod
+    def write_authors(created: list[Article], updated: list[Article]) -> None:
+        """Bylines of new articles, and of updated ones whose source names them."""
+        replaced = [a for a in updated if a.import_authors is not None]
+        if replaced:
+            ArticleAuthor.objects.filter(article_id__in=[a.pk for a in replaced]).delete()
+        insert_author_links(
+            (article, author_id, position)
+            for article in [*created, *replaced]
+            for position, author_id in enumerate(article.import_authors)
+        )
 
 
 # A batch looks articles up by IN lists of 500 refs and slugs. On a table never

@@ -9,7 +9,10 @@ names), `byline`, `source_name`, `source_url`, `status` (`draft` or `published`)
 the site's zone; a date alone means midnight there), the lead image's
 `lead_image` (an uploaded image's URL, see `articles.importers.media`),
 `lead_image_url`, `lead_image_alt`, `lead_image_caption` and `lead_image_credit`,
-`author` (a staff username), and the lists `corrections` and `redirects`
+`author` (a staff username), `authors` (the byline's author profiles, a list of
+`{"name", "slug"}` in order: matched by slug, created when missing; without the
+key, a byline naming one person with a profile is mapped to that author, see
+`articles.importers.authors`), and the lists `corrections` and `redirects`
 (`articles.importers.related`). Only `headline` and `body` are required; any
 other key rejects the record. `summary_generated: true` keeps a generated summary
 following the body; `created_at` and `updated_at` are kept for new articles.
@@ -23,6 +26,7 @@ record numbers are line numbers.
 """
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, BinaryIO
@@ -39,6 +43,7 @@ from articles.importers.related import parse_corrections, parse_redirects
 from articles.importers.schema import FIELDS
 
 REQUIRED_FIELDS = ("headline", "body")
+SLUG = re.compile(r"[-\w]{1,100}")
 TEXT_FIELDS = (
     "import_ref",
     "slug",
@@ -119,6 +124,9 @@ def from_fields(
     tags = data.get("tags") or []
     if isinstance(tags, str) or not all(isinstance(t, str) for t in tags):
         return reject("tags", "must be a list of strings")
+    authors = data.get("authors")
+    if authors is not None and not valid_authors(authors):
+        return reject("authors", 'must be a list of {"name": …, "slug": …} objects')
     status = data.get("status") or None
     if status is not None and not isinstance(status, str):
         return reject("status", "must be a string")
@@ -156,10 +164,26 @@ def from_fields(
         lead_image_file=values["lead_image"] if "lead_image" in data else None,
         author=values["author"] if "author" in data else None,
         **related,
+        authors=authors,
         raw=data,
         **dates,
         **{key: values[key] for key in TEXT_FIELDS},
     )
+
+
+def valid_authors(authors: Any) -> bool:
+    """A list of objects with a non-empty name and a valid slug, as export writes them."""
+    if not isinstance(authors, list):
+        return False
+    for entry in authors:
+        if not isinstance(entry, dict) or set(entry) != {"name", "slug"}:
+            return False
+        name, slug = entry["name"], entry["slug"]
+        if not (isinstance(name, str) and name.strip() and len(name) <= 200):
+            return False
+        if not (isinstance(slug, str) and SLUG.fullmatch(slug)):
+            return False
+    return True
 
 
 def parse_datetime(value: str) -> datetime:

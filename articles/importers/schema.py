@@ -12,8 +12,9 @@ Besides fields, an article has rows of its own in other tables; those that are
 content (its corrections, its old addresses) are lists in the file
 (`articles.importers.related`), and the others are listed in `DERIVED_FIELDS` too.
 
-Keys are named as the model's fields. Three take another shape in the file:
-`tags` is a list of tag names, `author` the desk account's username, and
+Keys are named as the model's fields. Four take another shape in the file:
+`tags` is a list of tag names, `author` the desk account's username, `authors`
+the byline's profiles as `{"name", "slug"}` in order, and
 `lead_image` (an uploaded image) its absolute URL, built from `SITE_URL`
 (`articles.importers.media` writes the files beside the export and takes them back).
 """
@@ -49,6 +50,7 @@ FIELDS = (
     "author",
     "corrections",
     "redirects",
+    "authors",
 )
 
 # Model fields that are not in the file, and why: each is rebuilt when the article
@@ -67,6 +69,8 @@ DERIVED_FIELDS = {
     "version": "this database's count of saves, for the desk's conflict check; starts afresh",
     "trashed_at": "the trash is this site's waiting room before deletion: not exported",
     "trashed_by": "the trash is this site's waiting room before deletion: not exported",
+    "bylines": "the rows behind `authors`, which the file carries as names and slugs",
+    "feature": "a front-page pin: this site's editors' choice for a time, not the story's",
 }
 
 
@@ -98,6 +102,7 @@ def record(article: Article) -> dict:
         "author": article.author_username or "",
         "corrections": exported_corrections(article),
         "redirects": exported_redirects(article),
+        "authors": [{"name": a.name, "slug": a.slug} for a in article.author_list],
     }
 
 

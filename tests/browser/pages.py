@@ -93,3 +93,73 @@ def add_correction(article, note="An earlier version gave the wrong closing time
     """A correction published under `article`, as the desk's save_change() makes one."""
     article.save_change(by=None, kind="correction", note=note)
     return article
+
+
+def make_newspaper(make_article, make_tag):
+    """A front page with hierarchy: sections, two reporters, pictured stories, a pinned
+    lead and top stories, and tags shared so every story has related ones. Returns
+    the stories by name."""
+    from articles.authors import Author
+    from articles.demo_pictures import ensure_pictures
+    from articles.featuring import Feature
+
+    for order, name in enumerate(["Politics", "Transport", "Culture", "Sport"], 1):
+        make_tag(name, is_section=True, section_order=order)
+    ann = Author.objects.create(
+        name="Ann Reed",
+        slug="ann-reed",
+        role="Transport correspondent",
+        bio="Ann has covered the region's roads, railways and ports for ten years.",
+    )
+    ben = Author.objects.create(name="Ben Cole", slug="ben-cole", role="Politics reporter")
+    pictures = ensure_pictures()
+    body = (
+        "<p>The council met on Tuesday to settle the plan, after two years of argument.</p>"
+        "<p>Officials put the cost at twelve million, spread over four years. About 3,000 "
+        "people answered the consultation, a record for the area.</p>"
+        "<p>Critics say the timetable leaves little room for the surveys the law requires. "
+        "Supporters point to similar schemes elsewhere that finished on time.</p>"
+        "<p>A decision is due next month, when the full figures are published.</p>"
+    )
+    specs = [
+        ("rail", "Night trains return to the coast line after twenty years", ["Transport"], [ann]),
+        ("ferry", "Harbour ferry timetable cut for the winter", ["Transport"], [ann, ben]),
+        ("budget", "Council budget vote delayed by a week", ["Politics"], [ben]),
+        ("library", "Library opens late on Fridays", ["Culture"], []),
+        ("cup", "Town side reaches the county cup final", ["Sport"], []),
+        ("bridge", "Footbridge repairs finish ahead of schedule", ["Transport", "Politics"], [ann]),
+        ("festival", "Film festival brings record crowds", ["Culture"], []),
+        ("tram", "Tram line survey starts in the spring", ["Transport"], [ann]),
+    ]
+    stories = {}
+    for number, (key, headline, tags, authors) in enumerate(specs):
+        picture = pictures[number % len(pictures)]
+        article = make_article(
+            headline=headline,
+            standfirst=f"{headline.split(' ', 3)[-1].capitalize()}: what it means for readers.",
+            body=body,
+            byline="" if authors else "Newsroom Wire",
+            tags=tags,
+            lead_image=picture.name,
+            lead_image_renditions=picture.renditions,
+            lead_image_alt=picture.alt,
+            lead_image_caption=picture.caption,
+            lead_image_credit="Drawing: Newsroom demo",
+        )
+        for position, author in enumerate(authors):
+            article.bylines.create(author=author, position=position)
+        stories[key] = article
+    earlier = timezone.now() - timedelta(days=60)
+    for number in range(24):  # older stories, for the front page's section blocks
+        section = ["Politics", "Transport", "Culture", "Sport"][number % 4]
+        make_article(
+            headline=f"{section} briefing: week {24 - number} in review",
+            standfirst="The week's stories in brief.",
+            body=body,
+            tags=[section],
+            published_at=earlier - timedelta(days=number),
+        )
+    Feature.objects.create(article=stories["rail"], slot=Feature.Slot.LEAD)
+    for key in ("budget", "cup", "library"):
+        Feature.objects.create(article=stories[key], slot=Feature.Slot.TOP)
+    return stories

@@ -7,7 +7,7 @@ run under the site's Content-Security-Policy, which is the page's own business.
 
 import pytest
 
-from .pages import add_correction, axe_violations, make_stories
+from .pages import DESKTOP, PHONE, add_correction, axe_violations, make_newspaper, make_stories
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -15,21 +15,25 @@ pytestmark = pytest.mark.django_db(transaction=True)
 BACKGROUNDS = {"light": "rgb(255, 255, 255)", "dark": "rgb(18, 18, 18)"}
 
 
-@pytest.fixture
-def scheme_page(new_page, scheme):
-    page = new_page(color_scheme=scheme, bypass_csp=True)
+@pytest.fixture(params=[DESKTOP, PHONE], ids=["desktop", "phone"])
+def scheme_page(new_page, scheme, request):
+    page = new_page(viewport=request.param, color_scheme=scheme, bypass_csp=True)
     return page
 
 
 def test_reader_pages_have_no_axe_violations(
-    scheme_page, scheme, axe_script, make_article, console_errors
+    scheme_page, scheme, axe_script, make_article, make_tag, console_errors
 ):
+    paper = make_newspaper(make_article, make_tag)
     oldest, middle, newest = make_stories(make_article)
     add_correction(middle)  # its page shows the corrections box and "Updated"
     page = scheme_page
     for url in [
         "/",
         middle.get_absolute_url(),
+        paper["ferry"].get_absolute_url(),
+        "/tags/transport/",
+        "/authors/ann-reed/",
         "/tags/local/",
         "/search/?q=library",
         "/corrections/",

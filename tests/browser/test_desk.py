@@ -130,7 +130,8 @@ def test_editor_writes_tags_previews_schedules_and_publishes(
     # A reader sees the published one, and not the scheduled one.
     reader = new_page()
     reader.goto("/")
-    assert card_headlines(reader) == ["Ferry timetable changes"]
+    assert reader.locator(".lead-headline").all_inner_texts() == ["Ferry timetable changes"]
+    assert card_headlines(reader) == []
     reader.get_by_role("link", name="Ferry timetable changes").click()
     assert reader.locator(".body strong").inner_text() == "every hour"
     assert Client().get(draft.get_absolute_url()).status_code == 404

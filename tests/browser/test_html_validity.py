@@ -12,7 +12,7 @@ import subprocess
 import pytest
 from django.conf import settings
 
-from .pages import add_correction, make_stories
+from .pages import add_correction, make_newspaper, make_stories
 
 pytestmark = pytest.mark.django_db
 
@@ -42,11 +42,17 @@ def describe(message) -> str:
     return f"line {message.get('lastLine')}: {message['message']}"
 
 
-def test_reader_pages_and_stylesheet_are_valid(client, make_article, vnu_command, tmp_path):
+def test_reader_pages_and_stylesheet_are_valid(
+    client, make_article, make_tag, vnu_command, tmp_path
+):
+    paper = make_newspaper(make_article, make_tag)
     oldest, middle, newest = make_stories(make_article)
     add_correction(middle)  # its page shows the corrections box and "Updated"
     pages = {
         "front": "/",
+        "section": "/tags/transport/",
+        "author": "/authors/ann-reed/",
+        "article-with-authors": paper["ferry"].get_absolute_url(),
         "front-page-2": None,  # filled below once there are enough articles
         "article": middle.get_absolute_url(),
         "article-oldest": oldest.get_absolute_url(),

@@ -50,6 +50,7 @@ class Command(BaseCommand):
                 Prefetch("corrections", queryset=Correction.objects.select_related("created_by")),
                 "redirects",
             )
+            .with_author_links()
         )
         try:
             out = open(output, "w", encoding="utf-8", newline="\n") if output else None  # noqa: SIM115
