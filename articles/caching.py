@@ -54,6 +54,7 @@ NEVER_STORE_DIRECTIVES = {"private", "no-cache", "no-store"}
 QUERY_PARAMETERS = {
     "articles:index": ("page",),
     "articles:tag": ("page",),
+    "articles:author": ("page",),
     "articles:corrections": ("page",),
     "articles:search": ("q", "page"),
     "sitemap_section": ("p",),

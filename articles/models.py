@@ -745,9 +745,10 @@ class TagListing(models.Model):
         return f"{self.tag_id} · {self.article_id}"
 
 
-# Registers the model with the app (it lives in the module named for its role).
-from articles.pending import PendingChange  # noqa: E402, F401
-from articles.review import ReviewNote  # noqa: E402, F401
+<<<<<<< HEAD
+# Models kept in modules named for their role, registered with the app from here.
 from articles.authors import ArticleAuthor, Author  # noqa: E402, F401
 from articles.corrections import Correction  # noqa: E402, F401
 from articles.featuring import Feature  # noqa: E402, F401
+from articles.pending import PendingChange  # noqa: E402, F401
+from articles.review import ReviewNote  # noqa: E402, F401
