@@ -209,6 +209,7 @@ def test_corrections_query_counts_are_fixed(
 ):
     for n in range(rows):
         correct(make_article(), editor, note=f"Note {n}.")
+    client.get(reverse("articles:corrections"))  # the header's sections, cached from then on
     with django_assert_num_queries(2):  # count, page of notes with their stories
         client.get(reverse("articles:corrections"))
     for route in ("articles:corrections_feed", "articles:corrections_feed_atom"):

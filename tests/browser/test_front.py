@@ -9,6 +9,7 @@ from urllib.request import urlopen
 import pytest
 from django.utils import timezone
 
+from articles.featuring import Feature
 from articles.models import Article
 from articles.roles import setup_roles
 
@@ -86,8 +87,9 @@ def test_editor_features_a_lead_until_a_time_and_it_leaves_then(
     until = timezone.localtime(timezone.now() + timedelta(hours=1))
     desk.locator("#id_feature-0-expires_at_0").fill(until.strftime("%Y-%m-%d"))
     desk.locator("#id_feature-0-expires_at_1").fill(until.strftime("%H:%M:%S"))
-    desk.get_by_role("button", name="Save", exact=True).click()
+    desk.get_by_role("button", name="Save changes", exact=True).click()
     desk.wait_for_url("**/admin/articles/article/")
+    assert Feature.objects.get(article=story).slot == Feature.Slot.LEAD
 
     reader = new_page()
     reader.goto("/")
