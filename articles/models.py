@@ -745,7 +745,6 @@ class TagListing(models.Model):
         return f"{self.tag_id} · {self.article_id}"
 
 
-<<<<<<< HEAD
 # Models kept in modules named for their role, registered with the app from here.
 from articles.authors import ArticleAuthor, Author  # noqa: E402, F401
 from articles.corrections import Correction  # noqa: E402, F401
