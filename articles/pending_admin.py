@@ -47,7 +47,12 @@ class PendingAdminMixin:
 
     def save_related(self, request, form, formsets, change):
         if form.intent() in KEEPS_LIVE_ROW:
-            return  # the live story's tags stay; the pending change keeps its own
+            # The live story's tags and inlines (authors, front-page pin) stay; the
+            # pending change keeps its own. The change message reads what the
+            # inlines saved: nothing.
+            for formset in formsets:
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
         super().save_related(request, form, formsets, change)
 
     def get_urls(self):
