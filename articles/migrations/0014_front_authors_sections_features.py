@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0012_pending_change'),
+        ('articles', '0013_trash_and_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
