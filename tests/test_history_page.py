@@ -72,8 +72,9 @@ def test_change_form_costs_the_same_whatever_the_revisions(
     url = reverse("admin:articles_article_change", args=[article.pk])
     client.force_login(editor)
     client.get(url)
-    # the same with 3 revisions or 12 (review notes and pending changes are read too)
-    with django_assert_num_queries(8):
+    # the same with 3 revisions or 12 (review notes, pending changes and the authors
+    # and feature inlines are read too)
+    with django_assert_num_queries(10):
         assert client.get(url).status_code == 200
 
 

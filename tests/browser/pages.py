@@ -41,6 +41,12 @@ def card_headlines(page) -> list[str]:
     return [text.strip() for text in page.locator(".card-headline").all_inner_texts()]
 
 
+def front_headlines(page) -> list[str]:
+    """Every story on the front page in reading order: the lead, the top stories, the latest."""
+    stories = page.locator(".lead-headline, .top-headline, .card-headline")
+    return [text.strip() for text in stories.all_inner_texts()]
+
+
 def make_stories(make_article):
     """Three published stories in time order, with a draft and a scheduled one that
     the public pages must skip, two tags, and a rich body on the middle one."""

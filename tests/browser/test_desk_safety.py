@@ -92,6 +92,7 @@ def test_compare_two_revisions_and_restore_the_older(new_page, live_server, role
     assert page.locator("[data-testid=revision]").count() == 2
     page.get_by_role("button", name="Compare the selected revisions").click()
     body_diff = page.locator("[data-testid=field-diff]", has_text="Body")
+    body_diff.locator("del").first.wait_for()  # the comparison page has loaded
     assert "The first draft of the story." in body_diff.locator("del").all_inner_texts()
     assert "A rewritten second version." in body_diff.locator("ins").all_inner_texts()
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from articles import caching
 from articles.models import Article
 
-from .pages import card_headlines
+from .pages import front_headlines
 from .test_desk import log_in_by_cookie, staff
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -119,15 +119,15 @@ def test_an_article_goes_through_review_and_live_on_time(
     assert story.is_scheduled()
 
     reader.goto("/")
-    assert card_headlines(reader) == [older.headline]
+    assert front_headlines(reader) == [older.headline]
 
     # The time passes (no save, no signal): it is live by itself, in its place.
     clock.offset = (story.published_at - timezone.now()).total_seconds() + 60
     reader.goto("/")
-    assert card_headlines(reader) == [story.headline, older.headline]
+    assert front_headlines(reader) == [story.headline, older.headline]
     clock.offset = (later.published_at - timezone.now()).total_seconds() + clock.offset + 60
     reader.goto("/")
-    assert card_headlines(reader) == [later.headline, story.headline, older.headline]
+    assert front_headlines(reader) == [later.headline, story.headline, older.headline]
     reader.goto(story.get_absolute_url())
     assert reader.locator("h1").inner_text() == story.headline
     editor.goto(reverse("admin:articles_article_history", args=[story.pk]))
