@@ -268,3 +268,27 @@ def _local(moment):
     from articles.publishing import local_time
 
     return local_time(moment)
+
+
+def test_a_draft_never_published_shows_no_publication_date_anywhere(client, make_article, editor):
+    draft = make_article(status=DRAFT, headline="Plan for the pier", byline="Ada")
+    client.force_login(editor)
+    rows = client.get(CHANGELIST_URL).content.decode()
+    assert 'class="field-publication">—<' in rows
+    form = client.get(change_url(draft)).content.decode()
+    assert "never published" in form and 'name="published_at' not in form
+    preview = client.get(draft.get_absolute_url()).content.decode()
+    meta = preview[preview.index('<p class="meta">') :]
+    assert "<time" not in meta[: meta.index("</p>")]
+    script = preview[preview.index('type="application/ld+json">') :]
+    data = json.loads(script[script.index(">") + 1 : script.index("</script>")])
+    assert "datePublished" not in data and "dateModified" not in data
+
+
+def test_the_change_list_tells_an_unpublished_article_from_a_draft(client, make_article, editor):
+    story = make_article(headline="Was out")
+    story.unpublish(by=editor)
+    client.force_login(editor)
+    rows = client.get(CHANGELIST_URL).content.decode()
+    assert 'class="field-state">Unpublished<' in rows
+    assert f'class="field-publication">{_local(story.published_at)}<' in rows
