@@ -27,24 +27,27 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 
 from articles import expired_edits, history, presence
-from articles.diffs import FieldDiff, compare
+from articles.diffs import LABELS, FieldDiff, compare
 
 # What the refusal's diff shows, in the form's order.
 COMPARED = {
-    "headline": "Headline",
-    "standfirst": "Standfirst",
-    "body": "Body",
-    "summary": "Summary",
-    "tags": "Tags",
-    "byline": "Byline",
-    "source_name": "Source",
-    "source_url": "Source URL",
-    "status": "Status",
-    "published_at": "Publication time",
-    "lead_image_alt": "Alt text",
-    "lead_image_caption": "Caption",
-    "lead_image_credit": "Credit",
-    "lead_image_url": "Lead image URL",
+    name: LABELS[name]
+    for name in (
+        "headline",
+        "standfirst",
+        "body",
+        "summary",
+        "tags",
+        "byline",
+        "source_name",
+        "source_url",
+        "status",
+        "published_at",
+        "lead_image_alt",
+        "lead_image_caption",
+        "lead_image_credit",
+        "lead_image_url",
+    )
 }
 
 

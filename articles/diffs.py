@@ -72,6 +72,28 @@ def field_text(name: str, value, tag_names: dict[int, str] | None = None) -> str
     return str(value)
 
 
+# How the desk names an article's fields in a diff (History and edit conflicts).
+LABELS = {
+    "headline": "Headline",
+    "slug": "Slug",
+    "standfirst": "Standfirst",
+    "body": "Body",
+    "summary": "Summary",
+    "tags": "Tags",
+    "byline": "Byline",
+    "source_name": "Source",
+    "source_url": "Source URL",
+    "status": "Status",
+    "published_at": "Publication time",
+    "lead_image": "Lead image",
+    "lead_image_url": "Lead image URL",
+    "lead_image_alt": "Alt text",
+    "lead_image_caption": "Caption",
+    "lead_image_credit": "Credit",
+    "trashed_at": "In the trash since",
+}
+
+
 def compare(
     old: dict, new: dict, labels: dict[str, str], tag_names: dict[int, str] | None = None
 ) -> list[FieldDiff]:

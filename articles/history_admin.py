@@ -22,28 +22,9 @@ from reversion.models import Version
 
 from articles import history
 from articles.conflicts import EditConflict
-from articles.diffs import compare
+from articles.diffs import LABELS, compare
 from articles.models import Article, Tag
 
-LABELS = {
-    "headline": "Headline",
-    "slug": "Slug",
-    "standfirst": "Standfirst",
-    "body": "Body",
-    "summary": "Summary",
-    "tags": "Tags",
-    "byline": "Byline",
-    "source_name": "Source",
-    "source_url": "Source URL",
-    "status": "Status",
-    "published_at": "Publication time",
-    "lead_image": "Lead image",
-    "lead_image_url": "Lead image URL",
-    "lead_image_alt": "Alt text",
-    "lead_image_caption": "Caption",
-    "lead_image_credit": "Credit",
-    "trashed_at": "In the trash since",
-}
 # What Restore brings back: the content. State changes keep their own controls.
 RESTORED = [
     "headline",
