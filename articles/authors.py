@@ -50,7 +50,7 @@ class Author(models.Model):
 
     def save(self, *args, **kwargs):
         if self.photo and not self.photo._committed:
-            from articles.images import clean_copy
+            from articles.images.uploads import clean_copy
 
             content, _ = clean_copy(self.photo.file)
             self.photo.save(content.name, content, save=False)

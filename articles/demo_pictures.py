@@ -1,6 +1,6 @@
 """Pictures for the demo content, drawn with Pillow: no files in the repository,
 nothing fetched. Each is stored once and given its renditions by the same code
-an editor's upload goes through (articles.images.make_renditions); demo articles
+an editor's upload goes through (articles.images.renditions.make_renditions); demo articles
 then share them by name, so a million articles cost a dozen pictures.
 """
 
@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from PIL import Image, ImageDraw
 
-from articles.images import make_renditions
+from articles.images.renditions import make_renditions
 
 WIDTH, HEIGHT = 1200, 800
 DIRECTORY = "lead-images/demo"

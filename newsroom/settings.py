@@ -236,7 +236,7 @@ SITE_NAME = env("SITE_NAME", default="The Newsroom")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 ADMIN_URL = env("ADMIN_URL", default="admin/")
 
-# Lead images (articles/images.py): refused above these limits; resized to these widths.
+# Lead images (articles/images/): refused above these limits; resized to these widths.
 LEAD_IMAGE_MAX_BYTES = env.int("LEAD_IMAGE_MAX_BYTES", default=10 * 1024 * 1024)
 LEAD_IMAGE_MAX_PIXELS = env.int("LEAD_IMAGE_MAX_PIXELS", default=40_000_000)
 LEAD_IMAGE_WIDTHS = [320, 640, 960, 1280]

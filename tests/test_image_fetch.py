@@ -11,7 +11,7 @@ from django.core.files.storage import FileSystemStorage
 from django.core.management import CommandError, call_command
 from image_factory import image_bytes
 
-from articles.images import FetchError, FetchResult, fetch_image
+from articles.images.fetch import FetchError, FetchResult, fetch_image
 from articles.models import Article
 
 PAGES = {
@@ -168,10 +168,11 @@ def count_saves(monkeypatch):
 
 @pytest.mark.django_db
 def test_fetch_records_a_revision_and_never_overwrites_a_desk_save(recorded, monkeypatch):
-    from articles import history, images
+    from articles import history
+    from articles.images import fetch
 
     fetched, edited = recorded("/photo.jpg"), recorded("/photo.jpg")
-    real_fetch = images.fetch_image
+    real_fetch = fetch.fetch_image
 
     def fetch_while_an_editor_saves(url, **kwargs):
         file = real_fetch(url, **kwargs)
@@ -181,8 +182,8 @@ def test_fetch_records_a_revision_and_never_overwrites_a_desk_save(recorded, mon
             desk.save()
         return file
 
-    monkeypatch.setattr(images, "fetch_image", fetch_while_an_editor_saves)
-    result = images.fetch_missing(
+    monkeypatch.setattr(fetch, "fetch_image", fetch_while_an_editor_saves)
+    result = fetch.fetch_missing(
         Article.objects.filter(pk__in=[fetched.pk, edited.pk]), allow_private=True
     )
     assert result.fetched == 1 and "changed at the desk" in result.failed[0]

@@ -9,7 +9,7 @@ from django.forms import modelform_factory
 from image_factory import gps_exif, image_bytes, png_declaring, upload
 from PIL import ExifTags, Image
 
-from articles import images
+from articles.images import renditions, uploads
 from articles.models import Article
 
 pytestmark = pytest.mark.django_db
@@ -177,13 +177,15 @@ def test_transparent_images_fall_back_to_png():
 @pytest.fixture
 def count_encodes(monkeypatch):
     calls = []
-    real = images.encode
+    real = uploads.encode
 
     def counting(image, format):
         calls.append(format)
         return real(image, format)
 
-    monkeypatch.setattr(images, "encode", counting)
+    # the clean copy and the renditions each encode through their own reference
+    monkeypatch.setattr(uploads, "encode", counting)
+    monkeypatch.setattr(renditions, "encode", counting)
     return calls
 
 

@@ -1,12 +1,12 @@
 """fetch_lead_images: download imported lead images that are only recorded by URL.
 
 Imports never download; an operator runs this (or `import_articles
---fetch-images`) where the network allows. See articles/images.py:fetch_missing.
+--fetch-images`) where the network allows. See articles/images/fetch.py:fetch_missing.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.images import FETCH_TIMEOUT, fetch_missing
+from articles.images.fetch import FETCH_TIMEOUT, fetch_missing
 from articles.models import Article
 
 

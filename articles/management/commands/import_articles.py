@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from articles.backfill import batches_by_id, fill_summaries
-from articles.images import fetch_missing
+from articles.images.fetch import fetch_missing
 from articles.importers import FORMATS, guess_format
 from articles.importers.base import (
     DEFAULT_BATCH_SIZE,
