@@ -229,7 +229,7 @@ def _term(word: str) -> str:
 
 @dataclass(frozen=True)
 class Weights:
-    """How much each signal counts; tuned on half of the BBC set (see README)."""
+    """How much each signal counts; tuned on half of the BBC set (see docs/summaries.md)."""
 
     centrality: float = 1.0
     position: float = 0.25
