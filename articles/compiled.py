@@ -2,12 +2,11 @@
 
 A public page runs the same few queries all day with different values: a slug, the
 current time. Building such a queryset and compiling it to SQL costs Python more
-than PostgreSQL spends answering it (cProfile of the article page: about half of
-the request). A `CompiledQuery` is still written with the ORM, so the visibility
-gate (`Article.objects.published()`) and every index-friendly filter stay where they
-are; a `Param` marks where a request's value goes. The SQL is compiled once per
-database and reused; with server-side binding PostgreSQL keeps the plan too (see
-DATABASES in settings).
+than PostgreSQL spends answering it. A `CompiledQuery` is still written with the
+ORM, so the visibility gate (`Article.objects.published()`) and every index-friendly
+filter stay where they are; a `Param` marks where a request's value goes. The SQL is
+compiled once per database and reused; with server-side binding PostgreSQL keeps the
+plan too (see DATABASES in settings).
 """
 
 from collections.abc import Callable

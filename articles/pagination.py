@@ -1,12 +1,12 @@
 """Pagination with a bounded depth, so list pages cost the same at any archive size.
 
-Counting every published article (or every article in a tag) for "Page N of M"
-grows with the archive: at a million rows it is the slowest thing on the page, and
-OFFSET grows with the page number. Front and tag pages therefore go back at most
-MAX_PAGES pages. Readers rarely page that far; older stories stay reachable through
-every article's Previous link, tag pages, search and the sitemaps, which walk the
-whole archive. Keyset ("older than this story") links would also keep depth cheap,
-but would drop stable page numbers that people and the canonical URLs already use.
+Counting every published article (or every article in a tag) for "Page N of M" grows
+with the archive, and OFFSET grows with the page number. Front and tag pages
+therefore go back at most MAX_PAGES pages. Readers rarely page that far; older
+stories stay reachable through every article's Previous link, tag pages, search and
+the sitemaps, which walk the whole archive. Keyset ("older than this story") links
+would also keep depth cheap, but would drop stable page numbers that people and the
+canonical URLs already use.
 """
 
 from django.core.paginator import Paginator
@@ -31,11 +31,11 @@ class IdsFirstPaginator(BoundedPaginator):
     """A BoundedPaginator whose page picks its rows by id, then loads only those.
 
     OFFSET still computes everything the query selects for the rows it skips: on
-    page 50 of the front page, the tags of 980 articles nobody sees (about 16–48 ms
-    at a million articles, against 0.5 ms this way). The slice runs on ids alone,
-    as a subquery, and the full query loads just those rows, in the same order, in
-    the same one statement. Not for querysets whose raw SQL names the table itself
-    (search's vector), which the subquery's own table alias would confuse.
+    page 50 of the front page, the tags of 980 articles nobody sees. The slice runs
+    on ids alone, as a subquery, and the full query loads just those rows, in the
+    same order, in the same one statement. Not for querysets whose raw SQL names the
+    table itself (search's vector), which the subquery's own table alias would
+    confuse.
     """
 
     def page(self, number):

@@ -116,11 +116,11 @@ def full_text_match(articles, query: ParsedQuery, also: Q | None = None):
 def _full_text_search(query: ParsedQuery):
     """The newest CANDIDATES matches, ranked among themselves.
 
-    Ranking reads every candidate's stored vector: ranking all matches of a common
-    word took about a second at a million articles (60,000 matches). Readers page
-    through at most CANDIDATES results anyway, and the newest of them is what a
-    news site's search is for; PostgreSQL picks them from the GIN index or by
-    walking the date index, whichever the word's frequency favours.
+    Ranking reads every candidate's stored vector, so ranking all matches of a
+    common word grows with the archive. Readers page through at most CANDIDATES
+    results anyway, and the newest of them is what a news site's search is for;
+    PostgreSQL picks them from the GIN index or by walking the date index, whichever
+    the word's frequency favours.
     """
     ts_query = _ts_query(query)
     # Fetched once, here: as a subquery the page and its count each ran it again.

@@ -2,7 +2,7 @@
 
 Django builds a new `redis.Redis` for every cache call, and each one sets up about
 170 response callbacks: on a page-cache hit that cost more CPU than the hit's own
-work (cProfile). A client is thread-safe (it takes a connection from the pool per
+work. A client is thread-safe (it takes a connection from the pool per
 command), so one per pool serves every call.
 """
 

@@ -29,9 +29,9 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast when the database is unreachable: readers get the 503 page, not a hang.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
-    # Pages run small, bounded index reads. At a million articles PostgreSQL chose
-    # parallel workers for a tag page's 1,000-row count: starting them took 20–50 ms
-    # for 7 ms of work, and they compete with the app's own processes.
+    # Pages run small, bounded index reads. PostgreSQL would start parallel workers
+    # for some of them (a tag page's capped count): starting them costs more than
+    # the work, and they compete with the app's own processes.
     DATABASES["default"]["OPTIONS"].setdefault("options", "-c max_parallel_workers_per_gather=0")
     # Values travel apart from the SQL, so the same query is the same text every time
     # and psycopg prepares it after DATABASE_PREPARE_THRESHOLD runs: PostgreSQL then

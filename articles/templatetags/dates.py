@@ -1,8 +1,8 @@
 """Publication times in the house formats, without the general `date` filter.
 
 A front page formats forty dates. `date` reads its format string character by
-character and builds a formatter per call: a sixth of the page's template time
-(cProfile). These give the same text from one local time each (a test compares
+character and builds a formatter per call, which made it a large share of the page's
+template time. These give the same text from one local time each (a test compares
 them with `date`). Like `date`, they are handed the time in the current zone.
 """
 
