@@ -118,6 +118,14 @@ def make_user(db):
 
 
 @pytest.fixture
+def roles(db):
+    """The Authors and Editors groups with their permissions, as `migrate` leaves them."""
+    from articles.roles import setup_roles
+
+    setup_roles()
+
+
+@pytest.fixture
 def author(make_user):
     return make_user("ann", "Authors")
 

@@ -1,7 +1,10 @@
 """Helpers for driving the editors' desk through the admin client."""
 
+from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
+
+from articles.models import Article
 
 ADD_URL = reverse("admin:articles_article_add")
 CHANGELIST_URL = reverse("admin:articles_article_changelist")
@@ -44,3 +47,22 @@ def schedule_fields(when):
 
 def action_data(action, *objects):
     return {"action": action, "_selected_action": [obj.pk for obj in objects], "index": 0}
+
+
+def reload(article):
+    """The article as stored now, as a fresh instance."""
+    return Article.objects.get(pk=article.pk)
+
+
+def admin_log(article):
+    return LogEntry.objects.filter(object_id=str(article.pk)).order_by("pk")
+
+
+def change_messages(article) -> list[str]:
+    """The admin log's messages about `article`, oldest first."""
+    return list(admin_log(article).values_list("change_message", flat=True))
+
+
+def changes_by(article) -> list[tuple[str, str]]:
+    """(user name, message) for each admin log entry about `article`, oldest first."""
+    return [(entry.user.username, entry.change_message) for entry in admin_log(article)]

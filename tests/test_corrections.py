@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import feedparser
 import pytest
-from desk import change_url, form_data
+from desk import change_url, form_data, reload
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -16,24 +16,13 @@ from test_metadata import head
 from articles.corrections import Correction
 from articles.models import Article
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles")]
 SITE = "https://news.example.org"
 
 
 @pytest.fixture(autouse=True)
 def site(settings):
     settings.SITE_URL = SITE
-
-
-@pytest.fixture(autouse=True)
-def roles(db):
-    from articles.roles import setup_roles
-
-    setup_roles()
-
-
-def reload(article):
-    return Article.objects.get(pk=article.pk)
 
 
 def json_ld(client, article):

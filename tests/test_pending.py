@@ -3,31 +3,14 @@ version, page cache included, until an Editor publishes the change as a kind of
 change, or discards it; a later change to the live story is never overwritten."""
 
 import pytest
-from desk import change_url, form_data
-from django.contrib.admin.models import LogEntry
+from desk import change_messages, change_url, form_data, reload
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from articles.models import Article
 from articles.pending import NOT_AN_EDITOR_PENDING, NOT_LIVE, PendingChange
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def roles(db):
-    from articles.roles import setup_roles
-
-    setup_roles()
-
-
-def reload(article):
-    return Article.objects.get(pk=article.pk)
-
-
-def history(article):
-    entries = LogEntry.objects.filter(object_id=str(article.pk)).order_by("pk")
-    return list(entries.values_list("change_message", flat=True))
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles")]
 
 
 def preview_url(article):
@@ -49,7 +32,7 @@ def test_a_pending_change_leaves_the_live_row_untouched(live, editor):
     pending = PendingChange.objects.get()
     assert pending.fields == {"body": "<p>Built in 1932.</p>"}  # sanitized when kept
     assert pending.based_on == before.updated_at
-    assert history(live) == ["Pending change saved (not live)"]
+    assert change_messages(live) == ["Pending change saved (not live)"]
 
 
 def test_readers_keep_the_live_version_page_cache_included(client, live, editor, settings):
@@ -92,7 +75,7 @@ def test_publishing_it_as_a_correction(live, editor):
     assert story.corrections.get().note == "It opened in 1932, not 1923."
     assert story.modified_at is not None
     assert not PendingChange.objects.exists()
-    assert history(live)[-1] == "Pending change published (correction)"
+    assert change_messages(live)[-1] == "Pending change published (correction)"
 
 
 def test_a_minor_pending_change_moves_nothing_readers_are_told(live, editor):
@@ -145,7 +128,7 @@ def test_discarding_keeps_the_live_story(live, editor):
     live.save_pending(by=editor, fields={"body": "<p>Never mind.</p>"})
     assert live.discard_pending(by=editor) is True
     assert reload(live).body == live.body and not PendingChange.objects.exists()
-    assert history(live)[-1] == "Pending change discarded"
+    assert change_messages(live)[-1] == "Pending change discarded"
     assert live.discard_pending(by=editor) is False
 
 
@@ -179,7 +162,7 @@ def test_the_form_saves_previews_and_publishes_a_pending_change(client, live, ed
     assert story.body == "<p>Opened in 1932.</p>" and list(story.tags.all()) == [bridges]
     assert story.corrections.get().note == note
     assert not PendingChange.objects.exists()
-    assert "No fields changed." not in history(live)
+    assert "No fields changed." not in change_messages(live)
 
 
 def test_the_form_discards_a_pending_change(client, live, editor):

@@ -7,7 +7,15 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from desk import CHANGELIST_URL, action_data, change_url, form_data, schedule_fields
+from desk import (
+    CHANGELIST_URL,
+    action_data,
+    change_messages,
+    change_url,
+    form_data,
+    reload,
+    schedule_fields,
+)
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
@@ -16,27 +24,8 @@ from django.utils import timezone
 from articles.models import Article, Tag
 from articles.publishing import NEEDS_BODY, NOT_AN_EDITOR
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles")]
 DRAFT, PUBLISHED = Article.Status.DRAFT, Article.Status.PUBLISHED
-
-
-@pytest.fixture(autouse=True)
-def roles(db):
-    from articles.roles import setup_roles
-
-    setup_roles()
-
-
-def reload(article):
-    return Article.objects.get(pk=article.pk)
-
-
-def history(article):
-    return list(
-        LogEntry.objects.filter(object_id=str(article.pk))
-        .order_by("pk")
-        .values_list("change_message", flat=True)
-    )
 
 
 def just_now(moment):
@@ -61,7 +50,10 @@ def test_unpublish_then_publish_keeps_first_publication_and_place(make_article, 
     assert (story.published_at, story.first_published_at) == (placed, first)
     assert (story.previous_article(), story.next_article()) == (older, newer)
     assert Article.objects.published().first() == newer  # not back at the top
-    assert history(story) == ["Unpublished", f"Published again in its place ({_local(placed)})"]
+    assert change_messages(story) == [
+        "Unpublished",
+        f"Published again in its place ({_local(placed)})",
+    ]
 
 
 def test_publish_as_new_moves_it_to_now_and_keeps_its_first_publication(make_article, editor):
@@ -75,7 +67,7 @@ def test_publish_as_new_moves_it_to_now_and_keeps_its_first_publication(make_art
     assert story.first_published_at == first
     assert Article.objects.published().first() == story
     assert story.previous_article() == newer
-    assert history(story)[-1].startswith("Published as new: moved to ")
+    assert change_messages(story)[-1].startswith("Published as new: moved to ")
 
 
 def test_a_live_story_may_be_published_as_new(make_article, editor):
@@ -93,7 +85,7 @@ def test_publishing_a_never_published_draft_uses_now_not_its_creation_time(make_
     draft = reload(draft)
     assert just_now(draft.published_at)
     assert draft.first_published_at == draft.published_at
-    assert history(draft) == ["Published"]
+    assert change_messages(draft) == ["Published"]
 
 
 def test_scheduling_sets_the_first_publication_and_unscheduling_clears_it(make_article, editor):
@@ -105,7 +97,7 @@ def test_scheduling_sets_the_first_publication_and_unscheduling_clears_it(make_a
     draft.unpublish(by=editor)
     draft = reload(draft)
     assert draft.first_published_at is None  # it never went out
-    assert history(draft)[-1] == "Unscheduled (back to draft)"
+    assert change_messages(draft)[-1] == "Unscheduled (back to draft)"
 
 
 def test_scheduling_needs_a_future_time(make_article, editor):
@@ -177,9 +169,9 @@ def test_publish_now_is_recorded_as_a_publication(client, make_article, editor):
     draft = make_article(status=DRAFT)
     client.force_login(editor)
     client.post(change_url(draft), {**form_data(draft, summary="Mine."), "_publish_now": "1"})
-    assert history(draft) == ["Published", '[{"changed": {"fields": ["summary"]}}]']
+    assert change_messages(draft) == ["Published", '[{"changed": {"fields": ["summary"]}}]']
     client.post(change_url(draft), {**form_data(reload(draft)), "_unpublish": "1"})
-    assert history(draft)[2:] == ["Unpublished"]  # not "No fields changed" beside it
+    assert change_messages(draft)[2:] == ["Unpublished"]  # not "No fields changed" beside it
 
 
 def test_the_change_form_offers_publish_again_and_as_new_after_an_unpublish(
@@ -202,9 +194,9 @@ def test_bulk_actions_call_the_model_and_are_recorded(client, make_article, edit
     client.post(CHANGELIST_URL, action_data("publish_now", *drafts, empty))
     assert [reload(d).status for d in drafts] == [PUBLISHED, PUBLISHED]
     assert reload(empty).status == DRAFT  # the model's body rule held
-    assert all(history(d) == ["Published"] for d in drafts)
+    assert all(change_messages(d) == ["Published"] for d in drafts)
     client.post(CHANGELIST_URL, action_data("unpublish", *drafts))
-    assert all(history(d) == ["Published", "Unpublished"] for d in drafts)
+    assert all(change_messages(d) == ["Published", "Unpublished"] for d in drafts)
     assert all(reload(d).first_published_at for d in drafts)  # kept
 
 
@@ -224,7 +216,7 @@ def test_a_tag_merge_is_recorded_on_each_article(client, make_article, editor, m
         {**action_data("merge_tags", floods), "target": flooding.pk, "apply": "1"},
     )
     assert list(reload(moved).tags.all()) == [flooding]
-    assert history(moved) == ["Tag “Floods” merged into “Flooding”"]
+    assert change_messages(moved) == ["Tag “Floods” merged into “Flooding”"]
     assert not Tag.objects.filter(pk=floods.pk).exists()
 
 

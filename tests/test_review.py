@@ -7,8 +7,16 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from desk import ADD_URL, CHANGELIST_URL, action_data, change_url, form_data, schedule_fields
-from django.contrib.admin.models import LogEntry
+from desk import (
+    ADD_URL,
+    CHANGELIST_URL,
+    action_data,
+    change_url,
+    changes_by,
+    form_data,
+    reload,
+    schedule_fields,
+)
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
@@ -24,29 +32,13 @@ from articles.review import (
     ReviewNote,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles")]
 DRAFT, IN_REVIEW, PUBLISHED = (
     Article.Status.DRAFT,
     Article.Status.IN_REVIEW,
     Article.Status.PUBLISHED,
 )
 ADMIN_INDEX = reverse("admin:index")
-
-
-@pytest.fixture(autouse=True)
-def roles(db):
-    from articles.roles import setup_roles
-
-    setup_roles()
-
-
-def reload(article):
-    return Article.objects.get(pk=article.pk)
-
-
-def history(article):
-    entries = LogEntry.objects.filter(object_id=str(article.pk)).order_by("pk")
-    return [(entry.user.username, entry.change_message) for entry in entries]
 
 
 def rows(response):
@@ -81,7 +73,7 @@ def test_an_author_submits_and_an_editor_sends_back_then_publishes(make_article,
     assert ReviewNote.objects.get().answered_at is not None  # kept, answered
     reload(draft).publish(by=editor)
     assert reload(draft).status == PUBLISHED
-    assert history(draft) == [
+    assert changes_by(draft) == [
         ("ann", "Submitted for review"),
         ("eve", "Sent back to the author: Name your source."),
         ("ann", "Submitted for review"),
@@ -149,7 +141,7 @@ def test_an_editor_schedules_an_article_in_review(submitted, editor):
 def test_an_editor_takes_an_article_out_of_review(submitted, editor):
     assert submitted.unpublish(by=editor) is True
     assert reload(submitted).status == DRAFT
-    assert history(submitted)[-1] == ("eve", "Taken out of review (back to draft)")
+    assert changes_by(submitted)[-1] == ("eve", "Taken out of review (back to draft)")
 
 
 # The desk: form, forged posts, bulk actions ------------------------------------------------
@@ -164,7 +156,7 @@ def test_an_author_submits_from_the_form_with_their_changes(client, make_article
     assert client.post(change_url(draft), data).status_code == 302
     stored = reload(draft)
     assert (stored.status, stored.standfirst) == (IN_REVIEW, "Now with a source.")
-    assert ("ann", "Submitted for review") in history(draft)
+    assert ("ann", "Submitted for review") in changes_by(draft)
     # Theirs to read, not to change, while the editors decide.
     assert client.get(change_url(draft)).status_code == 200
     assert 'name="_submit_for_review"' not in client.get(change_url(draft)).content.decode()
@@ -234,7 +226,7 @@ def test_bulk_publish_takes_articles_in_review_and_records_it(client, submitted,
     client.force_login(editor)
     client.post(CHANGELIST_URL, action_data("publish_now", submitted))
     assert reload(submitted).is_published()
-    assert history(submitted)[-1] == ("eve", "Published")
+    assert changes_by(submitted)[-1] == ("eve", "Published")
 
 
 def test_an_import_keeps_an_article_in_review(tmp_path):
