@@ -135,13 +135,17 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
     route = "articles:feed_atom"
 
 
-class TagFeed(LatestArticlesFeed):
-    """One tag's latest published articles, as RSS 2.0."""
+class SubjectFeed(LatestArticlesFeed):
+    """The latest published articles of one tag or author (`model`, by slug), as RSS 2.0."""
 
-    route = "articles:tag_feed"
+    model = Tag
 
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        return get_object_or_404(self.model, slug=slug)
+
+
+class TagFeed(SubjectFeed):
+    route = "articles:tag_feed"
 
 
 class TagAtomFeed(TagFeed):
@@ -149,13 +153,9 @@ class TagAtomFeed(TagFeed):
     route = "articles:tag_feed_atom"
 
 
-class AuthorFeed(LatestArticlesFeed):
-    """One author's latest published articles, as RSS 2.0."""
-
+class AuthorFeed(SubjectFeed):
+    model = Author
     route = "articles:author_feed"
-
-    def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
 
 
 class AuthorAtomFeed(AuthorFeed):
