@@ -333,11 +333,9 @@ class Command(BaseCommand):
                 for tag in article_tags
             ]
         )
-        tag_ids = {
-            article.pk: [tag.pk for tag in article_tags]
-            for article, article_tags in zip(batch, chosen, strict=True)
-        }
-        history.record_batch(batch, tag_ids, source="seed_demo", comment="Demo content")
+        history.record_stored(
+            [article.pk for article in batch], source="seed_demo", comment="Demo content"
+        )
         insert_author_links(
             [
                 (article, author.pk, position)
