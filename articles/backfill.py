@@ -1,7 +1,7 @@
 """Generated summaries in bulk, on every core: after imports and in `summarize_articles`.
 
 Generating a summary costs several times what storing an article does, so bulk
-paths store articles first (`prepare(..., summarize=False)` leaves a summary that
+paths store articles first (`process(..., summarize=False)` leaves a summary that
 is due to be generated empty) and fill the summaries here. Worker processes run
 the summarizer, a pure function of the text, while this process writes the
 previous batch; only this process touches the database. Writing a batch also

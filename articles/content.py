@@ -1,6 +1,6 @@
-"""One place prepares an article for storage.
+"""One place processes an article for storage.
 
-`Article.save()` calls `prepare()`, and bulk paths (imports, demo content) call it
+`Article.save()` calls `process()`, and bulk paths (imports, demo content) call it
 for every record before `bulk_create`/`bulk_update`, so the admin, the importers
 and the shell cannot disagree, and nothing is computed per request.
 """
@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
-from articles.images import prepare_lead_image
+from articles.images import process_lead_image
 from articles.publishing import settle_first_publication
 from articles.sanitize import clean_html, html_to_text
 from articles.summaries import generate_summary
@@ -22,7 +22,7 @@ SLUG_MAX_LENGTH = 255
 SLUG_ATTEMPTS = 5
 
 
-def prepare(article, *, summarize: bool = True, cleaned: tuple[str, str] | None = None) -> None:
+def process(article, *, summarize: bool = True, cleaned: tuple[str, str] | None = None) -> None:
     """Sanitize the body, derive plain text, summary and slug, in place.
 
     With `summarize=False` a summary due to be generated is left empty (pending):
@@ -40,7 +40,7 @@ def prepare(article, *, summarize: bool = True, cleaned: tuple[str, str] | None 
         article.summary_generated = bool(article.summary)
     if not article.slug:
         article.slug = unique_slug(article)
-    prepare_lead_image(article)
+    process_lead_image(article)
     settle_first_publication(article)
 
 

@@ -530,10 +530,10 @@ class Article(Review, Pending, Publishing, TracksStoredValues, VersionedModel):
 
     @primary_reads()  # a lagging replica must not decide a slug or a redirect
     def save(self, *args, **kwargs):
-        from articles.content import claiming_slugs, prepare, unique_slug
+        from articles.content import claiming_slugs, process, unique_slug
 
         generated_slug = not self.slug
-        prepare(self)
+        process(self)
         was_public = self._was_public()
         old_slug = self.stored_value("slug")
         if generated_slug:

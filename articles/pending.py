@@ -70,13 +70,13 @@ class PendingChange(models.Model):
 
     def applied_to(self, article):
         """A copy of `article` showing this change, for the preview; never saved."""
-        from articles.content import prepare
+        from articles.content import process
         from articles.models import Tag
 
         copy = type(article).objects.with_corrections().get(pk=article.pk)
         for name, value in self.fields.items():
             setattr(copy, name, value)
-        prepare(copy)  # sanitized and summarized as a save would
+        process(copy)  # sanitized and summarized as a save would
         copy.tag_list = list(Tag.objects.filter(pk__in=self.tag_ids))
         return copy
 

@@ -20,7 +20,7 @@ Every move is recorded in the article's History with who and when (`record`).
 
 Imports are a migration, not an editor's move: they store the state and dates
 their source gives (PRODUCT.md: a migration must not drop or re-date a story),
-through `settle_first_publication()`, which `prepare()` calls for every record.
+through `settle_first_publication()`, which `process()` calls for every record.
 The record's rules hold for them too: a re-import never resets a first
 publication and never moves `modified_at`; only an editor's update or
 correction tells readers of a change.

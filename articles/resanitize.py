@@ -1,6 +1,6 @@
 """Cleaning stored bodies again, when the sanitizer's allow-list tightens.
 
-Pages render `body|safe`: a body is trusted because `prepare()` sanitized it when it
+Pages render `body|safe`: a body is trusted because `process()` sanitized it when it
 was saved, under the allow-list of that day. After the allow-list in
 `articles/sanitize.py` (or nh3) changes, bodies stored earlier may hold what it now
 refuses; `manage.py resanitize_bodies` runs every stored body through today's

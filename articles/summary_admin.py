@@ -25,7 +25,7 @@ class SummaryAdminMixin:
     def save_model(self, request, obj, form, change):
         if "summary" in form.changed_data:
             # The editor typed (or cleared) the summary: it is theirs now. Cleared,
-            # prepare() generates a new one and marks it generated again.
+            # process() generates a new one and marks it generated again.
             obj.summary_generated = False
         elif change:
             # Untouched (compared with the summary the form was opened on): what is
@@ -42,7 +42,7 @@ class SummaryAdminMixin:
             if not self.has_change_permission(request, article):
                 continue  # e.g. an Author's published article: not theirs to change
             article.summary = ""
-            article.save()  # prepare() generates it from the current body
+            article.save()  # process() generates it from the current body
             history.record(article, user=request.user, comment="Summary regenerated")
             done += 1
         skipped = queryset.count() - done

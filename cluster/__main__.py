@@ -10,7 +10,7 @@ SEED_COUNT = 10_000
 
 def up() -> None:
     s.VAR.mkdir(parents=True, exist_ok=True)
-    s.prepare_directories()
+    s.create_directories()
     s.start_primary()
     s.start_redis()  # seeding invalidates the page cache, so it must be up first
     s.say("migrating the database, collecting static files")

@@ -164,7 +164,7 @@ def secret(name: str, owner_postgres: bool = False) -> str:
     return path.read_text().strip()
 
 
-def prepare_directories() -> None:
+def create_directories() -> None:
     PG_DIR.mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
         shutil.chown(PG_DIR, "postgres", "postgres")

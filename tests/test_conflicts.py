@@ -97,7 +97,7 @@ def test_the_backfill_skips_a_body_changed_since_it_was_read():
     [batch] = list(batches_by_id(result.unsummarized))
     article = Article.objects.get(import_ref="t:1")
     article.body = "<p>A new body. It says something else entirely.</p>"
-    article.save()  # prepare() generates the summary of the new body
+    article.save()  # process() generates the summary of the new body
     summary = article.summary
 
     fill_summaries([batch], workers=1)

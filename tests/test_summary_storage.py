@@ -2,7 +2,7 @@
 
 import pytest
 
-from articles.content import prepare
+from articles.content import process
 from articles.models import Article
 
 pytestmark = pytest.mark.django_db
@@ -53,14 +53,14 @@ def test_clearing_an_editor_summary_makes_it_generated_again(make_article):
     assert "harbour wall" in article.summary
 
 
-def test_import_path_prepares_before_bulk_create(db):
-    """Bulk paths skip save(): they call prepare() per record, as importers do."""
+def test_import_path_processes_before_bulk_create(db):
+    """Bulk paths skip save(): they call process() per record, as importers do."""
     articles = [
         Article(headline="Harbour wall", slug="harbour-wall", body=BODY),
         Article(headline="Ferry", slug="ferry", body=NEW_BODY, summary="Editor's own words."),
     ]
     for article in articles:
-        prepare(article)
+        process(article)
     Article.objects.bulk_create(articles)
     stored = {a.slug: a for a in Article.objects.all()}
     assert stored["harbour-wall"].summary_generated

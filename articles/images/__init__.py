@@ -2,7 +2,7 @@
 
 The work is split by role, and only the cheap parts load with the models:
 
-- `fields`: the model field, its form field and the save hook (`prepare_lead_image`);
+- `fields`: the model field, its form field and the save hook (`process_lead_image`);
 - `display`: reading the stored description for templates, feeds and social cards;
 - `uploads`: decoding and checking an upload, and the re-encoded copy we store;
 - `renditions`: the resized copies pages build `srcset` from;
@@ -17,7 +17,7 @@ This package's own names are the cheap ones; migrations refer to
 """
 
 from articles.images.display import Picture, SocialImage, absolute_url, picture, social_image
-from articles.images.fields import LeadImageField, prepare_lead_image
+from articles.images.fields import LeadImageField, process_lead_image
 
 __all__ = [
     "LeadImageField",
@@ -25,7 +25,7 @@ __all__ = [
     "SocialImage",
     "absolute_url",
     "picture",
-    "prepare_lead_image",
+    "process_lead_image",
     "social_image",
 ]
 

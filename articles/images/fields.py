@@ -52,10 +52,10 @@ class LeadImageField(models.ImageField):
         return super().formfield(**{"form_class": LeadImageFormField, **kwargs})
 
 
-def prepare_lead_image(article) -> None:
+def process_lead_image(article) -> None:
     """Store a new upload's clean copy and its renditions; forget them when removed.
 
-    Called from `articles.content.prepare()`, so every save path agrees. Does
+    Called from `articles.content.process()`, so every save path agrees. Does
     nothing when the image has not changed since its renditions were made.
     """
     field = article.lead_image

@@ -8,7 +8,7 @@ records batch by batch, each batch in its own transaction:
 - existing articles are found by `import_ref` in one query per batch;
 - every record ends as exactly one of created / updated / unchanged / rejected,
   and an unchanged record writes nothing, so a re-run of the same file is a no-op;
-- `articles.content.prepare()` runs on every record (bulk writes skip `save()`),
+- `articles.content.process()` runs on every record (bulk writes skip `save()`),
   leaving generated summaries pending: `ImportResult.unsummarized` lists the
   articles whose summaries `articles.backfill.fill_summaries()` should generate;
 - an existing article keeps its slug; a new one whose slug is taken gets a suffix;
@@ -45,7 +45,7 @@ from django.utils.text import slugify
 from articles import history
 from articles.authors import ArticleAuthor
 from articles.caching import bump_generation
-from articles.content import base_slug, claiming_slugs, clean_body, prepare
+from articles.content import base_slug, claiming_slugs, clean_body, process
 from articles.importers.authors import AuthorMatcher, insert_author_links
 from articles.importers.media import MediaError, MediaSource
 from articles.importers.pipeline import batch_writer
@@ -569,10 +569,10 @@ class _BatchSaver:
         else:
             article.created_at = self.aware(item.created_at)
             article.updated_at = self.aware(item.updated_at)
-            # A placeholder keeps prepare() from looking up a unique slug per record;
+            # A placeholder keeps process() from looking up a unique slug per record;
             # assign_slugs() settles the batch's slugs in one or two queries.
             article.slug = item.slug or slug_from_ref(item.import_ref) or base_slug(item.headline)
-        prepare(article, summarize=False, cleaned=cleaned)
+        process(article, summarize=False, cleaned=cleaned)
         if item.summary_generated and article.summary:
             # Our own export says this summary was generated from the body: keep it
             # following the body, without paying to generate it again here.
@@ -592,7 +592,7 @@ class _BatchSaver:
 
     def set_uploaded_image(self, article, item: ImportedArticle, current: Article | None) -> None:
         """The record's uploaded image, else an existing article's; renditions are
-        made by prepare() only for an image the article did not have."""
+        made by process() only for an image the article did not have."""
         if item.lead_image_file is None:
             name = current.lead_image.name if current else ""
         else:

@@ -3,7 +3,7 @@
 feedparser is handed the bytes we read, never a path or URL it could fetch
 itself. Documents declaring entities are refused first (defusedxml), so nothing
 can expand or fetch one. feedparser's own sanitizer runs on entry HTML; ours
-(`clean_html`, through `prepare()`) runs again when the article is stored.
+(`clean_html`, through `process()`) runs again when the article is stored.
 
 Mapping per entry:
 - `import_ref`: the entry's id (Atom `id`, RSS `guid`), else its link; one longer

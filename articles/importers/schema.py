@@ -58,7 +58,7 @@ FIELDS = (
 # model does not declare; it too is computed from the article's text.)
 DERIVED_FIELDS = {
     "id": "the database's own key: an article's identity travels as import_ref and slug",
-    "body_text": "the sanitized body's plain text (articles.content.prepare)",
+    "body_text": "the sanitized body's plain text (articles.content.process)",
     "tag_names": "the tags' names, copied onto the row for search (articles.search)",
     "lead_image_renditions": "resized copies of the uploaded image, made when it is stored",
     "listings": "PostgreSQL's copy of the article's tag links, kept by triggers",

@@ -3,7 +3,7 @@ authors, sections, lead pictures and a featured lead.
 
 The same --count always writes the same headlines, bodies, tags and statuses;
 only the dates follow the clock, so the newest story is always recent. Large
-counts (benchmarks) reuse a pool of prepared stories, each with its tags, so each
+counts (benchmarks) reuse a pool of processed stories, each with its tags, so each
 distinct body is sanitized and summarized once and, on PostgreSQL, indexed for
 search once (articles_search_vector(), migration 0005); rows go in with the
 importers' COPY. A million articles take minutes, not hours: the pictures are
@@ -21,7 +21,7 @@ from django.utils.text import slugify
 from articles import history
 from articles.authors import Author
 from articles.caching import bump_generation
-from articles.content import prepare
+from articles.content import process
 from articles.demo_pictures import ensure_pictures
 from articles.featuring import Feature
 from articles.importers.authors import insert_author_links
@@ -242,7 +242,7 @@ class Command(BaseCommand):
             Feature.objects.create(article=article, slot=slot, expires_at=until)
 
     def invent(self, rng, n, pictures) -> Article:
-        """One prepared story: headline, standfirst, body, summary, picture, no
+        """One processed story: headline, standfirst, body, summary, picture, no
         sentence said twice."""
         words = {
             "actor": rng.choice(ACTORS),
@@ -282,7 +282,7 @@ class Command(BaseCommand):
         article.source_name, source_url = SOURCES[n % len(SOURCES)]
         article.source_url = f"{source_url}{n}" if source_url else ""
         article.slug = "unused"  # slugs are set per copy in place()
-        prepare(article)
+        process(article)
         return article
 
     def place(self, pool, number, remaining, now) -> Article:
