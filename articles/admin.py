@@ -23,10 +23,11 @@ from articles.conflict_admin import ConflictAdminMixin, VersionCheckedForm
 from articles.content import reserved_slugs
 from articles.front_admin import ArticleAuthorInline, FeatureInline
 from articles.history_admin import HistoryAdminMixin
-from articles.models import SUMMARY_MAX_LENGTH, Article, Tag
+from articles.models import Article, Tag
 from articles.pending_admin import PendingAdminMixin
 from articles.publishing_admin import PublishingAdminMixin, PublishingFields
 from articles.search import ParsedQuery, full_text_match
+from articles.summaries import SUMMARY_MAX_LENGTH
 from articles.summary_admin import SummaryAdminMixin
 from articles.trash_admin import TrashAdminMixin, TrashFilter
 

@@ -13,8 +13,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from articles.models import SUMMARY_MAX_LENGTH
-from articles.summaries import generate_summary, split_sentences
+from articles.summaries import SUMMARY_MAX_LENGTH, generate_summary, split_sentences
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
 

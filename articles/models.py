@@ -19,9 +19,9 @@ from articles.images import LeadImageField
 from articles.pending import Pending
 from articles.publishing import PUBLISH_PERMISSION, Publishing
 from articles.review import Review
+from articles.summaries import SUMMARY_MAX_LENGTH
 from newsroom.routers import primary_reads
 
-SUMMARY_MAX_LENGTH = 400
 WORDS_PER_MINUTE = 230
 
 

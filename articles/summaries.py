@@ -28,9 +28,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from articles.models import SUMMARY_MAX_LENGTH
 from articles.sanitize import html_to_text
 
+# The product's limit on any summary, written or generated (PRODUCT.md, "Words").
+# It lives here, with the summarizer that must respect it, so this module needs no
+# Django: the model, the admin and the importers read it from here.
+SUMMARY_MAX_LENGTH = 400
 MAX_SENTENCES = 3
 
 # --- Blocks ---------------------------------------------------------------

@@ -1,12 +1,17 @@
 """The summarizer itself: sentence splitting, skipped furniture, the guarantees."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from articles.models import SUMMARY_MAX_LENGTH
 from articles.sanitize import clean_html, html_to_text
 from articles.summaries import (
+    SUMMARY_MAX_LENGTH,
     body_lines,
     generate_summary,
     split_sentences,
@@ -207,3 +212,22 @@ def test_summary_is_one_to_three_verbatim_sentences_in_body_order(paragraphs, wr
 def test_summary_is_deterministic():
     body = "<p>One sentence here. Another one there.</p><p>A third sentence closes it.</p>"
     assert len({generate_summary("Sentence", body) for _ in range(5)}) == 1
+
+
+def test_the_summarizer_imports_without_django_settings():
+    """A pure NumPy module: scripts, notebooks and worker processes load it without
+    settings, and it loads no part of Django (no import cycle through the models)."""
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    check = (
+        "import sys, articles.summaries; "
+        "print(sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", check],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

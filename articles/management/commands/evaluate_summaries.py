@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.evaluation import ROUGE_TYPES, EvaluationError, lead3, ours, read_pairs, throughput
 from articles.evaluation import score as rouge_scores
-from articles.models import SUMMARY_MAX_LENGTH
+from articles.summaries import SUMMARY_MAX_LENGTH
 
 LABELS = {"rouge1": "ROUGE-1 F1", "rouge2": "ROUGE-2 F1", "rougeL": "ROUGE-L F1"}
 
