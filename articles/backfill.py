@@ -5,7 +5,7 @@ paths store articles first (`process(..., summarize=False)` leaves a summary tha
 is due to be generated empty) and fill the summaries here. Worker processes run
 the summarizer, a pure function of the text, while this process writes the
 previous batch; only this process touches the database. Writing a batch also
-computes the search vectors an import deferred (migration 0008) for its articles.
+computes the search vectors an import deferred (articles/search_vector.sql) for its articles.
 
 A summary is written only while the article is still at the version read (so
 its body is still the one summarized) and its summary is still a generated or

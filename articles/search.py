@@ -2,7 +2,7 @@
 
 PostgreSQL: full-text search on a stored, weighted `search_vector` column (headline
 A, standfirst and summary B, tag names C, body D) behind a GIN index, kept up to
-date by a database trigger (migration 0004_search); the query is read with
+date by a database trigger (articles/search_vector.sql); the query is read with
 websearch_to_tsquery ("quoted phrases", -exclusions, or), ranked with ts_rank
 and highlighted with ts_headline.
 
@@ -37,7 +37,7 @@ from django.utils.safestring import SafeString, mark_safe
 from articles.models import Article, Tag
 from articles.pagination import MAX_PAGES
 
-SEARCH_CONFIG = "english"  # must match the trigger in migration 0004_search
+SEARCH_CONFIG = "english"  # articles/search_vector.sql names it (a test checks)
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 20
 CANDIDATES = MAX_PAGES * RESULTS_PER_PAGE  # all a reader can page through
@@ -253,7 +253,7 @@ def refresh_search_index(ids: Iterable[int] | None = None, batch_size: int = 200
 
 
 # Inside a transaction (SET LOCAL), articles written with an empty summary get no
-# search vector yet: the summary backfill computes it (migration 0008).
+# search vector yet: the summary backfill computes it (articles/search_vector.sql).
 DEFER_VECTORS_SQL = "SET LOCAL newsroom.defer_search_vector = 'on'"
 END_DEFERRAL_SQL = "SET LOCAL newsroom.defer_search_vector = 'off'"
 

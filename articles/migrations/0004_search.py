@@ -1,48 +1,23 @@
 """Search: the tags' names on each article and, on PostgreSQL, a stored search vector.
 
-On PostgreSQL a trigger keeps `search_vector` (weighted: headline A, standfirst and
-summary B, tag names C, body D) up to date on every INSERT and UPDATE, including
-bulk_create, bulk_update and QuerySet.update(), and a GIN index serves the
-`@@` match. The column lives outside the Django model (it is PostgreSQL-only and
-large), so SQLite gets neither and the model works on both.
+On PostgreSQL a trigger keeps `search_vector` up to date on every INSERT and
+UPDATE, including bulk_create, bulk_update and QuerySet.update(), and a GIN index
+serves the `@@` match. The trigger and its functions are defined once, in
+articles/search_vector.sql, which this migration loads. The column lives outside
+the Django model (it is PostgreSQL-only and large), so SQLite gets neither and the
+model works on both.
 """
 
 from collections import defaultdict
 
 from django.db import migrations, models
 
-# The text search configuration must match articles.search.SEARCH_CONFIG.
-CREATE_SQL = """
-ALTER TABLE articles_article ADD COLUMN search_vector tsvector;
+from articles.migrations._postgresql import load_search_vector
 
-CREATE FUNCTION articles_article_search_vector() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  -- Checked here rather than in a WHEN clause, which would tie these columns to
-  -- the trigger and block later ALTER COLUMN migrations.
-  IF TG_OP = 'UPDATE'
-     AND NEW.search_vector IS NOT NULL
-     AND NEW.headline IS NOT DISTINCT FROM OLD.headline
-     AND NEW.standfirst IS NOT DISTINCT FROM OLD.standfirst
-     AND NEW.summary IS NOT DISTINCT FROM OLD.summary
-     AND NEW.tag_names IS NOT DISTINCT FROM OLD.tag_names
-     AND NEW.body_text IS NOT DISTINCT FROM OLD.body_text THEN
-    RETURN NEW;
-  END IF;
-  -- The body is capped so no article can overflow tsvector's 1 MB limit.
-  NEW.search_vector :=
-    setweight(to_tsvector('pg_catalog.english', coalesce(NEW.headline, '')), 'A') ||
-    setweight(to_tsvector('pg_catalog.english', concat_ws(' ', NEW.standfirst, NEW.summary)), 'B') ||
-    setweight(to_tsvector('pg_catalog.english', coalesce(NEW.tag_names, '')), 'C') ||
-    setweight(to_tsvector('pg_catalog.english', left(coalesce(NEW.body_text, ''), 250000)), 'D');
-  RETURN NEW;
-END
-$$;
+COLUMN_SQL = "ALTER TABLE articles_article ADD COLUMN search_vector tsvector;"
 
-CREATE TRIGGER articles_article_search_vector
-BEFORE INSERT OR UPDATE ON articles_article
-FOR EACH ROW EXECUTE FUNCTION articles_article_search_vector();
-
+# Setting NULL fires the trigger, which computes each existing article's vector.
+FILL_SQL = """
 UPDATE articles_article SET search_vector = NULL;
 
 CREATE INDEX article_search_vector_gin ON articles_article USING gin (search_vector);
@@ -51,6 +26,7 @@ CREATE INDEX article_search_vector_gin ON articles_article USING gin (search_vec
 DROP_SQL = """
 DROP TRIGGER IF EXISTS articles_article_search_vector ON articles_article;
 DROP FUNCTION IF EXISTS articles_article_search_vector();
+DROP FUNCTION IF EXISTS articles_search_vector(text, text, text, text, text);
 ALTER TABLE articles_article DROP COLUMN IF EXISTS search_vector;
 """
 
@@ -67,7 +43,9 @@ def fill_tag_names(apps, schema_editor):
 
 def create_search_vector(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE_SQL)
+        schema_editor.execute(COLUMN_SQL)
+        load_search_vector(apps, schema_editor)
+        schema_editor.execute(FILL_SQL)
 
 
 def drop_search_vector(apps, schema_editor):

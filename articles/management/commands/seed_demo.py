@@ -5,7 +5,7 @@ The same --count always writes the same headlines, bodies, tags and statuses;
 only the dates follow the clock, so the newest story is always recent. Large
 counts (benchmarks) reuse a pool of processed stories, each with its tags, so each
 distinct body is sanitized and summarized once and, on PostgreSQL, indexed for
-search once (articles_search_vector(), migration 0005); rows go in with the
+search once (articles_search_vector(), articles/search_vector.sql); rows go in with the
 importers' COPY. A million articles take minutes, not hours: the pictures are
 drawn and resized once (articles.demo_pictures) and shared by name.
 """
