@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import RFC3986_SUBDELIMS
 
-from articles import images
+from articles import images, redirects
 from articles.conflicts import VersionedModel
 from articles.images import LeadImageField
 from articles.pending import Pending
@@ -102,9 +102,7 @@ class Tag(TracksStoredValues, models.Model):
         super().save(*args, **kwargs)
         self._remember_stored()
         if old_slug is not None and old_slug != self.slug:
-            # The live tag owns its slug; an old address pointing elsewhere gives way.
-            TagRedirect.objects.filter(old_slug=self.slug).delete()
-            TagRedirect.objects.update_or_create(old_slug=old_slug, defaults={"tag": self})
+            redirects.slug_changed(self, old_slug)
 
     def get_absolute_url(self):
         return slug_address("articles:tag", self.slug)
@@ -122,8 +120,7 @@ class Tag(TracksStoredValues, models.Model):
         articles = list(through.objects.filter(tag=self).values_list("article_id", flat=True))
         already = through.objects.filter(tag=target).values("article_id")
         through.objects.filter(tag=self).exclude(article_id__in=already).update(tag=target)
-        TagRedirect.objects.filter(tag=self).update(tag=target)
-        TagRedirect.objects.update_or_create(old_slug=self.slug, defaults={"tag": target})
+        redirects.hand_over(self, target)
         message = f"Tag “{self.name}” merged into “{target.name}”"
         record(Article.objects.filter(pk__in=articles).only("pk", "headline"), by, message)
         record([target], by, message)
@@ -545,12 +542,7 @@ class Article(Review, Pending, Publishing, TracksStoredValues, VersionedModel):
             super().save(*args, **kwargs)
         self._remember_stored()
         if old_slug is not None and old_slug != self.slug:
-            ArticleRedirect.objects.filter(old_slug=self.slug).delete()
-            if was_public:
-                # Readers and search engines know the old address: keep it working.
-                ArticleRedirect.objects.update_or_create(
-                    old_slug=old_slug, defaults={"article": self}
-                )
+            redirects.slug_changed(self, old_slug, keep_old=was_public)
 
     def get_absolute_url(self):
         return slug_address("articles:detail", self.slug)
@@ -697,28 +689,6 @@ class Article(Review, Pending, Publishing, TracksStoredValues, VersionedModel):
         return Article(id=link["id"], slug=link["slug"], headline=link["headline"])
 
 
-class ArticleRedirect(models.Model):
-    """An old slug of a published article, answered with a 301 to its current URL."""
-
-    old_slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self):
-        return f"/{self.old_slug}/ → {self.article.slug}"
-
-
-class TagRedirect(models.Model):
-    """An old slug of a renamed or merged tag, answered with a 301 to the tag now."""
-
-    old_slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="redirects")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self):
-        return f"/tags/{self.old_slug}/ → {self.tag.slug}"
-
-
 class TagListing(models.Model):
     """A row of the article–tag table (Article.tags) with the copy of its article's
     status and date that migration 0006 adds on PostgreSQL, kept exact by triggers.
@@ -750,4 +720,5 @@ from articles.authors import ArticleAuthor, Author  # noqa: E402, F401
 from articles.corrections import Correction  # noqa: E402, F401
 from articles.featuring import Feature  # noqa: E402, F401
 from articles.pending import PendingChange  # noqa: E402, F401
+from articles.redirects import ArticleRedirect, TagRedirect  # noqa: E402, F401
 from articles.review import ReviewNote  # noqa: E402, F401

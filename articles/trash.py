@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from articles import history
 from articles.models import PUBLISH_PERMISSION, Article
+from articles.redirects import ArticleRedirect
 
 KEEP_DAYS = 30
 
@@ -55,6 +56,16 @@ def restore(article: Article, user, *, comment: str = "Restored from the trash")
         article.trashed_by = None
         article.save()
         history.record(article, user=user, comment=comment)
+
+
+def gone(slug: str) -> bool:
+    """Whether an address was an article now in the trash, or one of its old slugs:
+    readers get 410 Gone there rather than Not Found (articles.redirects)."""
+    trashed = Article.objects.trashed()
+    return (
+        trashed.filter(slug=slug).exists()
+        or ArticleRedirect.objects.filter(old_slug=slug, article__in=trashed).exists()
+    )
 
 
 def expired(days: int = KEEP_DAYS):

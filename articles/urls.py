@@ -1,9 +1,13 @@
 from django.urls import path
 
-from articles import corrections_views, feeds, views
-from articles.views import follow_tag_redirects
+from articles import corrections_views, feeds, trash, views
+from articles.redirects import ArticleRedirect, TagRedirect, follow_old_slugs
 
 app_name = "articles"
+
+# Addresses by slug answer an old slug with a 301 (articles.redirects).
+old_tag_slugs = follow_old_slugs(TagRedirect)
+old_article_slugs = follow_old_slugs(ArticleRedirect, gone=trash.gone)
 
 urlpatterns = [
     path("", views.ArticleListView.as_view(), name="index"),
@@ -18,18 +22,18 @@ urlpatterns = [
         corrections_views.CorrectionsAtomFeed(),
         name="corrections_feed_atom",
     ),
-    path("tags/<str:slug>/", follow_tag_redirects(views.TagDetailView.as_view()), name="tag"),
-    path("tags/<str:slug>/feed/", follow_tag_redirects(feeds.TagFeed()), name="tag_feed"),
+    path("tags/<str:slug>/", old_tag_slugs(views.TagDetailView.as_view()), name="tag"),
+    path("tags/<str:slug>/feed/", old_tag_slugs(feeds.TagFeed()), name="tag_feed"),
     path(
         "tags/<str:slug>/feed/atom/",
-        follow_tag_redirects(feeds.TagAtomFeed()),
+        old_tag_slugs(feeds.TagAtomFeed()),
         name="tag_feed_atom",
     ),
-    path("tags/<str:slug>/feed.json", follow_tag_redirects(feeds.json_feed), name="tag_feed_json"),
+    path("tags/<str:slug>/feed.json", old_tag_slugs(feeds.json_feed), name="tag_feed_json"),
     path("authors/<str:slug>/", views.AuthorDetailView.as_view(), name="author"),
     path("authors/<str:slug>/feed/", feeds.AuthorFeed(), name="author_feed"),
     path("authors/<str:slug>/feed/atom/", feeds.AuthorAtomFeed(), name="author_feed_atom"),
     path("authors/<str:slug>/feed.json", feeds.author_json_feed, name="author_feed_json"),
     # Last: an article's slug would otherwise shadow the addresses above.
-    path("<str:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("<str:slug>/", old_article_slugs(views.ArticleDetailView.as_view()), name="detail"),
 ]

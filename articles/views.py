@@ -1,15 +1,12 @@
-from functools import wraps
-
 from django.db import models
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
 from articles import front_page
 from articles.compiled import CompiledQuery, Param
-from articles.models import Article, ArticleRedirect, Author, Tag, TagRedirect
+from articles.models import Article, Author, Tag
 from articles.pagination import BoundedPaginator, IdsFirstPaginator
 from articles.search import (
     MAX_QUERY_LENGTH,
@@ -19,24 +16,6 @@ from articles.search import (
     snippet,
 )
 from articles.sections import sections
-
-
-def follow_tag_redirects(view):
-    """A renamed or merged tag keeps its old addresses (its page and its feeds) as
-    permanent redirects. Looked up only on a 404, so a live tag costs nothing."""
-
-    @wraps(view)
-    def wrapper(request, slug, **kwargs):
-        try:
-            return view(request, slug=slug, **kwargs)
-        except Http404:
-            old = TagRedirect.objects.select_related("tag").filter(old_slug=slug).first()
-            if old is None:
-                raise
-            name = request.resolver_match.view_name
-            return redirect(name, slug=old.tag.slug, permanent=True)
-
-    return wrapper
 
 
 class PublishedArticlesMixin:
@@ -113,33 +92,6 @@ class ArticleDetailView(DetailView):
     here, as a preview that is never cached and never indexed."""
 
     template_name = "articles/article_detail.html"
-
-    def get(self, request, *args, **kwargs):
-        try:
-            return super().get(request, *args, **kwargs)
-        except Http404:
-            # A published article whose slug changed keeps its old address.
-            visible = Article.objects.visible_to(request.user)
-            old = (
-                ArticleRedirect.objects.select_related("article")
-                .filter(old_slug=kwargs["slug"], article__in=visible)
-                .first()
-            )
-            if old is not None:
-                return redirect(old.article, permanent=True)
-            if self.trashed(kwargs["slug"]):
-                return TemplateResponse(request, "410.html", status=410)
-            raise
-
-    @staticmethod
-    def trashed(slug):
-        """Whether the address was an article now in the trash, or one of its old
-        slugs: readers get 410 Gone rather than Not Found."""
-        trashed = Article.objects.trashed()
-        return (
-            trashed.filter(slug=slug).exists()
-            or ArticleRedirect.objects.filter(old_slug=slug, article__in=trashed).exists()
-        )
 
     def get_object(self, queryset=None):
         if self.request.user.is_authenticated:
