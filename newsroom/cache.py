@@ -4,6 +4,10 @@ Django builds a new `redis.Redis` for every cache call, and each one sets up abo
 170 response callbacks: on a page-cache hit that cost more CPU than the hit's own
 work. A client is thread-safe (it takes a connection from the pool per
 command), so one per pool serves every call.
+
+Django documents no hook for this: get_client(), _get_connection_pool(), _client and
+RedisCache._class are its own, so tests/test_django_private_hooks.py holds them to the
+Django minor this was written against.
 """
 
 from django.core.cache.backends import redis
