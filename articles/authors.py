@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.functional import cached_property
 
+from articles.addresses import slug_address
 from articles.images import LeadImageField
 
 
@@ -57,8 +58,6 @@ class Author(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        from articles.models import slug_address
-
         return slug_address("articles:author", self.slug)
 
     @cached_property

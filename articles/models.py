@@ -1,230 +1,39 @@
-from datetime import UTC, datetime
-from functools import cache, partial
-from typing import NamedTuple
-from urllib.parse import quote
+"""The article and the one visibility gate (ArticleQuerySet.published).
+
+Everything else an article does lives in a module named for it, mixed in or
+called from here: states and moves (publishing, review, pending), the version
+check (conflicts), the JSON that rides along with a list (links), processing for
+storage (content), old addresses (redirects), the trash (trash). Tags and the
+tag listing are in articles.tags; the other models are registered with the app
+at the end.
+"""
+
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connections, models, transaction
-from django.db.models import Aggregate, OuterRef, Q, Subquery
-from django.db.models.functions import JSONObject
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.db import connections, models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.http import RFC3986_SUBDELIMS
 
 from articles import images, redirects
+from articles.addresses import slug_address
 from articles.conflicts import VersionedModel
 from articles.images import LeadImageField
+from articles.links import LinksQuerySet, ReadsLinks
 from articles.pending import Pending
 from articles.publishing import PUBLISH_PERMISSION, Publishing
 from articles.review import Review
+from articles.stored import TracksStoredValues
 from articles.summaries import SUMMARY_MAX_LENGTH
+from articles.tags import Tag, TagListing  # noqa: F401
 from newsroom.routers import primary_reads
 
 WORDS_PER_MINUTE = 230
 
 
-SLUG_MARKER = "slug-goes-here"
-
-
-@cache
-def _around_slug(view_name: str, script_prefix: str, urlconf: str) -> tuple[str, str]:
-    url = reverse(view_name, urlconf=urlconf, kwargs={"slug": SLUG_MARKER})
-    before, after = url.split(SLUG_MARKER)
-    return before, after
-
-
-def slug_address(view_name: str, slug: str) -> str:
-    """reverse(view_name, kwargs={"slug": slug}) for a valid slug, at a fraction of
-    the cost: a list page links every article and tag on it, and reverse() was a
-    tenth of its time. The address around the slug is reversed once per view,
-    script prefix and URLconf; the slug is quoted as reverse() quotes it."""
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    before, after = _around_slug(view_name, get_script_prefix(), urlconf)
-    return before + quote(slug, safe=RFC3986_SUBDELIMS + "/~:@") + after
-
-
-class TracksStoredValues:
-    """Remembers some fields as read from the database, so save() can tell what
-    changed (a slug, a status) without another query."""
-
-    tracked_fields: tuple[str, ...] = ()
-
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        instance = super().from_db(db, field_names, values, **kwargs)
-        instance._remember_stored()
-        return instance
-
-    def _remember_stored(self):
-        self._stored = {
-            name: self.__dict__[name] for name in self.tracked_fields if name in self.__dict__
-        }
-
-    def stored_value(self, name):
-        """`name` as last read from or written to the database; None for a new row."""
-        if self._state.adding:
-            return None
-        stored = getattr(self, "_stored", {})
-        if name not in stored:
-            with primary_reads():  # what a save is about to compare with
-                rows = type(self)._base_manager.filter(pk=self.pk).values_list(name, flat=True)
-                return rows.first()
-        return stored[name]
-
-
-class Tag(TracksStoredValues, models.Model):
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
-    description = models.TextField(blank=True)
-    is_section = models.BooleanField(
-        "section",
-        default=False,
-        help_text="Show this tag in the site's header as a section, and give it a block "
-        "on the front page.",
-    )
-    section_order = models.PositiveSmallIntegerField(
-        default=0, help_text="Sections appear in this order, lowest first."
-    )
-
-    tracked_fields = ("slug",)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    @primary_reads()  # the stored slug, from a replica, could be out of date
-    def save(self, *args, **kwargs):
-        old_slug = self.stored_value("slug")
-        super().save(*args, **kwargs)
-        self._remember_stored()
-        if old_slug is not None and old_slug != self.slug:
-            redirects.slug_changed(self, old_slug)
-
-    def get_absolute_url(self):
-        return slug_address("articles:tag", self.slug)
-
-    @transaction.atomic
-    def merge_into(self, target, by=None):
-        """Move this tag's articles to `target`, delete this tag, keep its URLs working;
-        the move is recorded in the History of each article it touched, and of `target`."""
-        if target.pk == self.pk:
-            raise ValueError("A tag cannot be merged into itself.")
-        from articles.publishing import record
-        from articles.search import refresh_search_index
-
-        through = Article.tags.through
-        articles = list(through.objects.filter(tag=self).values_list("article_id", flat=True))
-        already = through.objects.filter(tag=target).values("article_id")
-        through.objects.filter(tag=self).exclude(article_id__in=already).update(tag=target)
-        redirects.hand_over(self, target)
-        message = f"Tag “{self.name}” merged into “{target.name}”"
-        record(Article.objects.filter(pk__in=articles).only("pk", "headline"), by, message)
-        record([target], by, message)
-        self.delete()
-        refresh_search_index(articles)  # the update() above sends no m2m signals
-
-
-class JSONArrayAgg(Aggregate):
-    """The grouped values as one JSON array: jsonb_agg on PostgreSQL, json_group_array on SQLite."""
-
-    function = "JSON_GROUP_ARRAY"
-    allow_order_by = True
-    output_field = models.JSONField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        if connection.features.supports_aggregate_order_by_clause:
-            return self.as_sql(compiler, connection, **extra_context)
-        # SQLite before 3.44 cannot order inside an aggregate; Article.tag_list sorts.
-        unordered = self.copy()
-        unordered.order_by = None
-        return unordered.as_sql(compiler, connection, **extra_context)
-
-
-def parse_stored_time(value: str):
-    """A datetime as a JSON aggregate spells it: ISO 8601 on PostgreSQL, SQLite's
-    "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC without an offset."""
-    moment = datetime.fromisoformat(value)
-    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
-
-
-class Position(NamedTuple):
-    """Where an article stands in the public order; older_than()/newer_than() accept
-    one in place of an article, e.g. of OuterRef()s in a subquery."""
-
-    published_at: object
-    pk: object
-
-
-def first_link(articles, *order):
-    """Id, slug and headline of the first of `articles` in `order`, as a JSON subquery."""
-    link = JSONObject(id="id", slug="slug", headline="headline")
-    first = articles.order_by(*order).values(link=link)[:1]
-    return Subquery(first, output_field=models.JSONField())
-
-
-@cache
-def author_links_subquery() -> Subquery:
-    """An article's authors as a JSON array, in byline order (see tag_links_subquery)."""
-
-    links = (
-        ArticleAuthor.objects.filter(article_id=OuterRef("pk"))
-        .values("article_id")
-        .annotate(
-            links=JSONArrayAgg(
-                JSONObject(name="author__name", slug="author__slug", position="position"),
-                order_by=("position", "pk"),
-            )
-        )
-        .values("links")
-    )
-    return Subquery(links, output_field=models.JSONField())
-
-
-@cache
-def tag_links_subquery() -> Subquery:
-    """An article's tags as a JSON array, by name. Built once: annotate() resolves a
-    copy for each queryset, and building it was a tenth of a list page's ORM time."""
-    links = (
-        Article.tags.through.objects.filter(article_id=OuterRef("pk"))
-        .values("article_id")
-        .annotate(
-            links=JSONArrayAgg(
-                JSONObject(id="tag_id", name="tag__name", slug="tag__slug"),
-                order_by="tag__name",
-            )
-        )
-        .values("links")
-    )
-    return Subquery(links, output_field=models.JSONField())
-
-
-@cache
-def correction_links_subquery() -> Subquery:
-    """An article's corrections as a JSON array, oldest first (see tag_links_subquery)."""
-
-    links = (
-        Correction.objects.filter(article_id=OuterRef("pk"))
-        .order_by()
-        .values("article_id")
-        .annotate(
-            links=JSONArrayAgg(
-                JSONObject(id="id", kind="kind", note="note", published_at="published_at"),
-                order_by=("published_at", "id"),
-            )
-        )
-        .values("links")
-    )
-    return Subquery(links, output_field=models.JSONField())
-
-
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(LinksQuerySet):
     def published(self, now=None):
         """Articles the public may see: status published and not scheduled for later.
 
@@ -287,22 +96,6 @@ class ArticleQuerySet(models.QuerySet):
             return self.published() | self.filter(author=user, trashed_at__isnull=True)
         return self.published()
 
-    def with_tag_links(self):
-        """Each article's tags ride along as JSON in `tag_links` (read them through
-        Article.tag_list), so listing them costs no query and no prefetch of its own."""
-        return self.annotate(tag_links=tag_links_subquery())
-
-    def with_corrections(self):
-        """Each article's corrections and clarifications ride along as JSON in
-        `correction_links` (read them through Article.correction_list): the
-        article page stays one query."""
-        return self.annotate(correction_links=correction_links_subquery())
-
-    def with_author_links(self):
-        """Each article's authors ride along as JSON in `author_links` (read them
-        through Article.author_list), as with_tag_links() does for tags."""
-        return self.annotate(author_links=author_links_subquery())
-
     def with_any_tag(self, tags, per_tag, exclude=()):
         """Published articles among the newest `per_tag` of each of `tags` (leaving
         out the ids in `exclude`): the section blocks and related stories.
@@ -325,38 +118,8 @@ class ArticleQuerySet(models.QuerySet):
         ids = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
         return self.published().filter(pk__in=ids)
 
-    def with_neighbours(self, now=None):
-        """The nearest published articles either side ride along as `previous_link` and
-        `next_link` (read them through previous_article()/next_article()): the article
-        page then costs one query. Both are built from published(), the one gate."""
-        here = Position(OuterRef("published_at"), OuterRef("pk"))
-        published = Article.objects.published(now)
-        return self.annotate(
-            previous_link=first_link(published.older_than(here), "-published_at", "-pk"),
-            next_link=first_link(published.newer_than(here), "published_at", "pk"),
-        )
 
-    def older_than(self, article):
-        """Articles before `article` in (published_at, id) order.
-
-        Written as a range on published_at plus a tie-break, so the database can
-        walk the (published_at, id) index from the article's position instead of
-        filtering the whole table.
-        """
-        return self.filter(
-            Q(published_at__lt=article.published_at) | Q(pk__lt=article.pk),
-            published_at__lte=article.published_at,
-        )
-
-    def newer_than(self, article):
-        """Articles after `article` in (published_at, id) order."""
-        return self.filter(
-            Q(published_at__gt=article.published_at) | Q(pk__gt=article.pk),
-            published_at__gte=article.published_at,
-        )
-
-
-class Article(Review, Pending, Publishing, TracksStoredValues, VersionedModel):
+class Article(ReadsLinks, Review, Pending, Publishing, TracksStoredValues, VersionedModel):
     """A story. Its states and the moves between them (publish, schedule,
     unpublish, changes to a live story) are methods from articles.publishing;
     submitting for review and sending back, from articles.review; pending
@@ -485,8 +248,6 @@ class Article(Review, Pending, Publishing, TracksStoredValues, VersionedModel):
 
     objects = ArticleQuerySet.as_manager()
 
-    # What a Previous/Next link shows: loading the neighbours' bodies would be waste.
-    NEIGHBOUR_FIELDS = ("slug", "headline", "published_at")
     tracked_fields = ("slug", "status", "published_at")
 
     class Meta:
@@ -611,50 +372,6 @@ class Article(Review, Pending, Publishing, TracksStoredValues, VersionedModel):
         return status == self.Status.PUBLISHED and published_at <= timezone.now()
 
     @cached_property
-    def tag_list(self):
-        """The article's tags by name: from `tag_links` when the query carried them
-        (ArticleQuerySet.with_tag_links), else one query."""
-        links = self.__dict__.get("tag_links", ...)
-        if links is ...:
-            return list(self.tags.all())
-        tags = [Tag(id=link["id"], name=link["name"], slug=link["slug"]) for link in links or ()]
-        if not connections[self._state.db or "default"].features.supports_aggregate_order_by_clause:
-            tags.sort(key=lambda tag: tag.name)  # what SQLite's ORDER BY name gives
-        return tags
-
-    @cached_property
-    def correction_list(self):
-        """The article's corrections and clarifications, oldest first: from
-        `correction_links` when the query carried them, else one query."""
-
-        links = self.__dict__.get("correction_links", ...)
-        if links is ...:
-            return list(self.corrections.order_by("published_at", "pk"))
-        corrections = [
-            Correction(
-                id=link["id"],
-                article_id=self.pk,
-                kind=link["kind"],
-                note=link["note"],
-                published_at=parse_stored_time(link["published_at"]),
-            )
-            for link in links or ()
-        ]
-        return sorted(corrections, key=lambda c: (c.published_at, c.pk))
-
-    @cached_property
-    def author_list(self):
-        """The article's authors in byline order, as (name, slug, url) — from
-        `author_links` when the query carried them, else one query."""
-
-        links = self.__dict__.get("author_links", ...)
-        if links is ...:
-            return list(self.authors.order_by("bylines__position", "bylines__pk"))
-        # Sorted here too: SQLite before 3.44 cannot order inside the aggregate.
-        links = sorted(links or (), key=lambda link: link["position"])
-        return [Author(name=link["name"], slug=link["slug"]) for link in links]
-
-    @cached_property
     def byline_text(self) -> str:
         """ "Ann Reed and Ben Cole" from the authors; else the free-text byline."""
         from articles.authors import byline_text
@@ -665,54 +382,6 @@ class Article(Review, Pending, Publishing, TracksStoredValues, VersionedModel):
     def reading_minutes(self) -> int:
         """Minutes to read the body at an adult's 230 words a minute; at least one."""
         return max(1, round(len(self.body_text.split()) / WORDS_PER_MINUTE))
-
-    def previous_article(self):
-        """The nearest older published article, or None for the oldest."""
-        if "previous_link" in self.__dict__:
-            return self._neighbour(self.previous_link)
-        older = Article.objects.published().older_than(self).only(*self.NEIGHBOUR_FIELDS)
-        return older.order_by("-published_at", "-pk").first()
-
-    def next_article(self):
-        """The nearest newer published article, or None for the newest."""
-        if "next_link" in self.__dict__:
-            return self._neighbour(self.next_link)
-        newer = Article.objects.published().newer_than(self).only(*self.NEIGHBOUR_FIELDS)
-        return newer.order_by("published_at", "pk").first()
-
-    @staticmethod
-    def _neighbour(link):
-        """A Previous/Next link's article from ArticleQuerySet.with_neighbours: only what
-        the link shows, never saved."""
-        if not link:
-            return None
-        return Article(id=link["id"], slug=link["slug"], headline=link["headline"])
-
-
-class TagListing(models.Model):
-    """A row of the article–tag table (Article.tags) with the copy of its article's
-    status and date that migration 0006 adds on PostgreSQL, kept exact by triggers.
-
-    Read-only and PostgreSQL-only: Django creates and writes the table as the
-    `tags` relation; this model only lets queries order a tag's articles by the
-    listing index (ArticleQuerySet.published_with_tag).
-    """
-
-    article = models.ForeignKey(
-        Article, on_delete=models.DO_NOTHING, db_constraint=False, related_name="listings"
-    )
-    tag = models.ForeignKey(
-        Tag, on_delete=models.DO_NOTHING, db_constraint=False, related_name="listings"
-    )
-    status = models.CharField(max_length=20, choices=Article.Status)
-    published_at = models.DateTimeField()
-
-    class Meta:
-        managed = False
-        db_table = "articles_article_tags"
-
-    def __str__(self):
-        return f"{self.tag_id} · {self.article_id}"
 
 
 # Models kept in modules named for their role, registered with the app from here.

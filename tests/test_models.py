@@ -5,7 +5,8 @@ from django.db import IntegrityError
 from django.urls import reverse, set_script_prefix
 from django.utils import timezone
 
-from articles.models import Article, slug_address
+from articles.addresses import slug_address
+from articles.models import Article
 
 pytestmark = pytest.mark.django_db
 
