@@ -14,6 +14,9 @@ BENCH_CONNECTIONS, BENCH_PORT, BENCH_IMPORT_COUNT, BENCH_DATABASE_URL (default
 postgres://newsroom:newsroom@127.0.0.1:5432/newsroom_bench; created if missing, and
 its articles replaced), BENCH_CACHE_URL (default Redis DB 0 under a fresh key
 prefix when Redis answers, else local memory).
+
+Longer than 400 lines on purpose: one procedure, read top to bottom in the order a
+run goes; split, its steps would be scattered across modules nothing else imports.
 """
 
 import json

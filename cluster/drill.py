@@ -21,6 +21,9 @@ the drill's own draft, and a 200 for a draft's address, are draft pages.
 It prints one line per phase and exits non-zero if a phase broke its promise: any
 non-2xx in phases 1-4, any 500 (or a 503 without Retry-After) anywhere, any stale or
 draft page anywhere, a publish seen later than 1 s, or servers back later than 10 s.
+
+Longer than 400 lines on purpose: one drill, its phases in the order they run;
+split, they would be scattered across modules nothing else imports.
 """
 
 import http.client
