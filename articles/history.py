@@ -179,6 +179,9 @@ def insert_stored_versions(revision: Revision, article_ids: list[int]) -> None:
                 f" FROM {quote(tags.db_table)} link"
                 f" WHERE link.{quote('article_id')} = article.id), '[]'::json)"
             )
+        elif isinstance(field, models.DateTimeField):
+            # To the millisecond, as Django's JSON encoder writes times.
+            value = f"date_trunc('milliseconds', article.{quote(field.column)})"
         else:
             value = f"article.{quote(field.column)}"
         recorded.append(f"'{name}', {value}")

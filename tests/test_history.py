@@ -41,6 +41,17 @@ def test_batch_matches_the_serializer_format(make_article):
     )
 
 
+def test_a_bulk_record_reads_back_as_the_article_was(make_article):
+    # On PostgreSQL record_stored() has the database build the versions' JSON.
+    article = make_article(headline="Same", tags=["harbour", "council"])
+    history.record(article, source="one by one")
+    history.record_stored([article.pk], source="in bulk")
+    in_bulk, one_by_one = history.revisions_of(article)
+    assert in_bulk.revision.comment == "in bulk"
+    assert history.recorded_fields(in_bulk) == history.recorded_fields(one_by_one)
+    assert json.loads(in_bulk.serialized_data)[0]["pk"] == article.pk
+
+
 def test_an_import_records_one_revision_per_batch_naming_the_file():
     items = [
         ImportedArticle(record=n, import_ref=f"t:{n}", headline=f"Story {n}", body="<p>x.</p>")
