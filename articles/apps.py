@@ -8,9 +8,9 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_setup_roles, sender=self)
-        from articles import caching
+        from articles import invalidation
 
-        caching.connect_signals()
+        invalidation.connect_signals()
 
         from articles import search
 

@@ -60,6 +60,14 @@ class Author(models.Model):
     def get_absolute_url(self):
         return slug_address("articles:author", self.slug)
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        from articles import invalidation
+
+        instance = super().from_db(db, field_names, values, **kwargs)
+        invalidation.shows(invalidation.author(instance.pk))
+        return instance
+
     @cached_property
     def links(self) -> list[tuple[str, str]]:
         return [

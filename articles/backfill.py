@@ -20,7 +20,7 @@ from itertools import batched
 from django.db import connection, transaction
 from django.db.models import Q
 
-from articles.caching import bump_generation
+from articles import invalidation
 from articles.content import wants_generated_summary
 from articles.models import Article
 from articles.parallel import parallel_map
@@ -76,7 +76,7 @@ def _store(batch: list[Article], due: list[Article], job: Callable, dry_run: boo
     with transaction.atomic():
         written = write_summaries(updated) if updated else 0
         if written:
-            bump_generation()  # bulk writes skip the signals that drop cached pages
+            invalidation.articles_changed(a.pk for a in updated)  # bulk writes send no signals
         # The vectors an import deferred: computed now, with the summary.
         index_pending([article.pk for article in batch])
     return written

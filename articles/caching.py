@@ -1,20 +1,17 @@
 """The page cache: anonymous responses, kept in the default cache, never stale.
 
-Every cached page is filed under the current *content generation*, a number kept
-in the cache itself. Any change to the newsroom's content (an article or tag saved
-or deleted, tags added or removed) bumps the generation, so every page filed
-before the change is ignored at once, on every app server sharing the cache: the
-article's own page, its old and new neighbours, the front page, tag pages, feeds,
-sitemaps and search. Nothing has to know which pages an article appears on.
+Every cached page is filed with what it shows (its articles, tags, authors, the
+lists it is made of), and a change evicts only the pages showing what it touched,
+on every app server sharing the cache: see articles.invalidation for the rules.
 
 Time changes content too: a scheduled article appears when its `published_at`
 passes, with no save to bump anything. So no entry (and no browser or CDN copy)
 may outlive the next scheduled `published_at`; that moment is looked up once per
-generation and caps every timeout. A view whose page shows something else that
-runs out by itself (the front page's pins) caps its own entry with
-`response.cache_until` (a Unix time).
+change to the public order and caps every timeout. A view whose page shows
+something else that runs out by itself (the front page's pins) caps its own entry
+with `response.cache_until` (a Unix time).
 
-A hit costs one cache round trip (generation and page read together) and no query.
+A hit costs two cache reads (the page, then its topics) and no query.
 Requests carrying a session cookie (logged-in staff, who see drafts and previews)
 bypass the cache entirely, without loading the session to find out.
 """
@@ -24,12 +21,9 @@ import logging
 import time
 from typing import TypedDict
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
-from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csp import get_nonce
 from django.urls import Resolver404, resolve
@@ -40,11 +34,10 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date, split_header_value
 
+from articles import invalidation
+
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "page-cache:generation"
-# Apps whose models make up what readers see; any change to them bumps the generation.
-CONTENT_APPS = ("articles",)
 # Headers recomputed for every response served from an entry.
 RECOMPUTED_HEADERS = {"content-length", "date", "etag", "last-modified", "cache-control"}
 NEVER_STORE_DIRECTIVES = {"private", "no-cache", "no-store"}
@@ -81,81 +74,41 @@ class Entry(TypedDict):
     etag: str
     last_modified: int
     expires_at: float
+    read_at: int  # the invalidation clock, read before the page's rows
+    topics: list[str]  # what the page shows (articles.invalidation)
 
 
-# Content generation ------------------------------------------------------------
+# Scheduled publication --------------------------------------------------------------
 
 
-def current_generation() -> int:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        # A lost generation (evicted, or a fresh cache) restarts from the clock,
-        # far above any earlier number, so old entries can never match again.
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-        generation = cache.get(GENERATION_KEY, time.time_ns())
-    return generation
+NEXT_SCHEDULED_KEY = "page-cache:next-scheduled"
 
 
-def _bump() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-
-
-_bump.page_cache_invalidation = True  # tests/conftest.py runs it where a commit would
-
-
-def bump_generation(using: str = DEFAULT_DB_ALIAS) -> None:
-    """Invalidate every cached page. Call it after any bulk write that skips signals.
-
-    Inside a transaction it bumps once, when the transaction commits: a rolled-back
-    write (a dry run) changes nothing, the cache included. Bumping after the commit
-    is enough because a reader files its page under the generation it read *before*
-    reading the rows: a page rendered from the old rows carries the old number.
-    """
-    connection = transaction.get_connection(using)
-    # Blocks Django's TestCase opens never commit; like Django's own `durable` check,
-    # they count as autocommit, so tests see what a committed change does.
-    if all(block._from_testcase for block in connection.atomic_blocks):
-        _bump()
-    elif not any(func is _bump for _, func, _ in connection.run_on_commit):
-        transaction.on_commit(_bump, using=using, robust=True)
-
-
-def _content_changed(sender, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
-    bump_generation(using)
-
-
-def connect_signals() -> None:
-    """Bump on every save, delete and tag change of a content model."""
-    for app_label in CONTENT_APPS:
-        for model in apps.get_app_config(app_label).get_models(include_auto_created=True):
-            if model._meta.auto_created:  # a many-to-many through table
-                m2m_changed.connect(_content_changed, sender=model, dispatch_uid=f"pc-m2m-{model}")
-            else:
-                post_save.connect(_content_changed, sender=model, dispatch_uid=f"pc-save-{model}")
-                post_delete.connect(_content_changed, sender=model, dispatch_uid=f"pc-del-{model}")
-
-
-def next_scheduled_time(generation: int) -> float | None:
+def next_scheduled_time(read_at: int) -> float | None:
     """When the next scheduled article goes live (a Unix time), or None.
 
-    One indexed query per generation; kept only until that moment, after which the
-    following scheduled article is looked up.
+    One indexed query, kept until that moment or until an article is published,
+    scheduled or unpublished (the `list` topic), whichever comes first.
     """
-    key = f"page-cache:{generation}:next-scheduled"
-    found = cache.get(key)
-    if found is None:
-        from articles.models import Article
+    found = cache.get(NEXT_SCHEDULED_KEY)
+    if found is not None and invalidation.is_fresh(found[0], LIST_TOPICS):
+        return found[1] or None
+    from articles.models import Article
 
-        moment = Article.objects.scheduled().order_by("published_at")
-        moment = moment.values_list("published_at", flat=True).first()
-        found = moment.timestamp() if moment else 0.0
-        lifetime = found - time.time() if found else settings.PAGE_CACHE_TIMEOUT
-        if lifetime >= 1:
-            cache.set(key, found, timeout=min(lifetime, settings.PAGE_CACHE_TIMEOUT))
-    return found or None
+    moment = Article.objects.scheduled().order_by("published_at")
+    moment = moment.values_list("published_at", flat=True).first()
+    moment = moment.timestamp() if moment else 0.0
+    lifetime = moment - time.time() if moment else settings.PAGE_CACHE_TIMEOUT
+    if lifetime >= 1:
+        cache.set(
+            NEXT_SCHEDULED_KEY,
+            (read_at, moment),
+            timeout=min(lifetime, settings.PAGE_CACHE_TIMEOUT),
+        )
+    return moment or None
+
+
+LIST_TOPICS = (invalidation.LIST, invalidation.ALL)
 
 
 # Middleware --------------------------------------------------------------------
@@ -170,7 +123,6 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.last_generation: int | None = None
         # The admin, and operational addresses such as the health check, never touch it.
         self.exempt = ("/" + settings.ADMIN_URL.lstrip("/"), *settings.PAGE_CACHE_EXEMPT)
 
@@ -187,12 +139,17 @@ class PageCacheMiddleware:
             # A forged Host: Django answers 400 below; nothing of it is cached.
             return self.get_response(request)
         try:
-            generation, key, entry = self.lookup(request, address)
+            key = page_key(address)
+            entry = self.lookup(key)
             if entry is None and (narrowed := self.narrow(request)) != address:
                 # Parameters this view ignores: the page is the one without them.
-                address, key = narrowed, page_key(generation, narrowed)
-                entry = cache.get(key)
-            next_scheduled = None if entry else next_scheduled_time(generation)
+                address, key = narrowed, page_key(narrowed)
+                entry = self.lookup(key)
+            if entry is None:
+                # Read before the page's rows: a change committed after this moment
+                # bumps its topics past it (articles.invalidation).
+                read_at = invalidation.clock()
+                next_scheduled = next_scheduled_time(read_at)
         except CACHE_ERRORS:
             # The cache is down: readers still get pages, straight from the database.
             logger.exception("Page cache unavailable; serving uncached")
@@ -201,10 +158,12 @@ class PageCacheMiddleware:
             response = HttpResponse(entry["content"], headers=entry["headers"])
             return finish(request, response, entry, hit=True)
 
-        response = self.get_response(request)
+        with invalidation.recording() as shown:
+            response = self.get_response(request)
         if request.method != "GET" or not is_cacheable_response(request, response):
             return response
-        return finish(request, response, store(key, response, next_scheduled), hit=False)
+        entry = store(key, response, next_scheduled, read_at, shown.topics)
+        return finish(request, response, entry, hit=False)
 
     def narrow(self, request: HttpRequest) -> str:
         """Keep only the query parameters the view reads, in the request itself too:
@@ -222,21 +181,13 @@ class PageCacheMiddleware:
         request.GET = kept
         return page_address(request, read)
 
-    def lookup(self, request: HttpRequest, address: str) -> tuple[int, str, Entry | None]:
-        """The current generation, the page's key under it, and the entry if any.
-
-        One round trip in the usual case: the generation and the page under the
-        generation this process saw last are read together (an atomic MGET on
-        Redis); only after a change is the page read again under the new number.
-        """
-        if (guess := self.last_generation) is not None:
-            key = page_key(guess, address)
-            found = cache.get_many([GENERATION_KEY, key])
-            if found.get(GENERATION_KEY) == guess:
-                return guess, key, found.get(key)
-        generation = self.last_generation = current_generation()
-        key = page_key(generation, address)
-        return generation, key, cache.get(key)
+    @staticmethod
+    def lookup(key: str) -> Entry | None:
+        """The page's entry, if stored and none of the topics it shows changed since."""
+        entry = cache.get(key)
+        if entry is not None and invalidation.is_fresh(entry["read_at"], entry["topics"]):
+            return entry
+        return None
 
     def is_cacheable_request(self, request: HttpRequest) -> bool:
         return (
@@ -258,8 +209,8 @@ def page_address(request: HttpRequest, parameters) -> str:
     return f"{address}?{query.urlencode()}" if query else address
 
 
-def page_key(generation: int, address: str) -> str:
-    return f"page-cache:{generation}:{hashlib.sha256(address.encode()).hexdigest()}"
+def page_key(address: str) -> str:
+    return f"page-cache:p:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def is_cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
@@ -281,7 +232,9 @@ def is_cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
     return not get_nonce(request)
 
 
-def store(key: str, response: HttpResponse, next_scheduled: float | None) -> Entry:
+def store(
+    key: str, response: HttpResponse, next_scheduled: float | None, read_at: int, topics: set[str]
+) -> Entry:
     now = time.time()
     expires_at = now + settings.PAGE_CACHE_TIMEOUT
     if next_scheduled:
@@ -296,6 +249,8 @@ def store(key: str, response: HttpResponse, next_scheduled: float | None) -> Ent
         "etag": f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"',
         "last_modified": int(now),
         "expires_at": expires_at,
+        "read_at": read_at,
+        "topics": sorted(topics),
     }
     # Whole seconds, rounded down, so the entry is gone by the scheduled moment.
     timeout = int(expires_at - now)

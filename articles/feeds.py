@@ -15,6 +15,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from django.views.decorators.http import require_GET
 
+from articles import invalidation
 from articles.models import Article, Author, Tag
 
 FEED_LENGTH = 50
@@ -30,10 +31,13 @@ def feed_articles(subject: Tag | Author | None = None):
     """The latest published articles, optionally of one tag or author, their tags
     and authors riding along."""
     if subject is None:
+        invalidation.lists(invalidation.NEWEST)
         articles = Article.objects.published()
     elif isinstance(subject, Author):
+        invalidation.lists(invalidation.author(subject.pk), invalidation.author_listing(subject.pk))
         articles = Article.objects.published().filter(bylines__author=subject)
     else:
+        invalidation.lists(invalidation.tag(subject.pk))
         articles = Article.objects.published_with_tag(subject)
     return articles.with_tag_links().with_author_links()[:FEED_LENGTH]
 

@@ -17,6 +17,8 @@ from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from articles import invalidation
+
 
 class JSONArrayAgg(Aggregate):
     """The grouped values as one JSON array: jsonb_agg on PostgreSQL, json_group_array on SQLite."""
@@ -69,7 +71,9 @@ def author_links_subquery() -> Subquery:
         .values("article_id")
         .annotate(
             links=JSONArrayAgg(
-                JSONObject(name="author__name", slug="author__slug", position="position"),
+                JSONObject(
+                    id="author_id", name="author__name", slug="author__slug", position="position"
+                ),
                 order_by=("position", "pk"),
             )
         )
@@ -182,6 +186,7 @@ class ReadsLinks:
         from articles.tags import Tag
 
         tags = [Tag(id=link["id"], name=link["name"], slug=link["slug"]) for link in links or ()]
+        invalidation.shows(*(invalidation.tag(t.pk) for t in tags))
         if not connections[self._state.db or "default"].features.supports_aggregate_order_by_clause:
             tags.sort(key=lambda tag: tag.name)  # what SQLite's ORDER BY name gives
         return tags
@@ -220,7 +225,8 @@ class ReadsLinks:
         links = sorted(links or (), key=lambda link: link["position"])
         from articles.authors import Author
 
-        return [Author(name=link["name"], slug=link["slug"]) for link in links]
+        invalidation.shows(*(invalidation.author(link["id"]) for link in links))
+        return [Author(id=link["id"], name=link["name"], slug=link["slug"]) for link in links]
 
     def previous_article(self):
         """The nearest older published article, or None for the oldest."""
@@ -242,4 +248,5 @@ class ReadsLinks:
         the link shows, never saved."""
         if not link:
             return None
+        invalidation.shows(invalidation.article(link["id"]))
         return cls(id=link["id"], slug=link["slug"], headline=link["headline"])

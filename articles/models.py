@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from articles import images, redirects
+from articles import images, invalidation, redirects
 from articles.addresses import slug_address
 from articles.conflicts import VersionedModel
 from articles.images import LeadImageField
@@ -248,7 +248,7 @@ class Article(ReadsLinks, Review, Pending, Publishing, TracksStoredValues, Versi
 
     objects = ArticleQuerySet.as_manager()
 
-    tracked_fields = ("slug", "status", "published_at")
+    tracked_fields = ("slug", "status", "published_at", "trashed_at")
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -307,6 +307,12 @@ class Article(ReadsLinks, Review, Pending, Publishing, TracksStoredValues, Versi
 
     def get_absolute_url(self):
         return slug_address("articles:detail", self.slug)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        invalidation.shows(invalidation.article(instance.pk))  # a page showing it is filed so
+        return instance
 
     def clean(self):
         super().clean()

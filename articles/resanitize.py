@@ -19,8 +19,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from articles import history
-from articles.caching import bump_generation
+from articles import history, invalidation
 from articles.content import clean_body
 from articles.models import Article
 from articles.summaries import generate_summary
@@ -59,6 +58,7 @@ def resanitize_bodies(
                 history.record_stored(
                     cleaned_ids, source="resanitize_bodies", comment="Body cleaned again"
                 )
+                invalidation.articles_changed(cleaned_ids)  # update() sends no signals
             written = len(cleaned_ids)
             result.edited_meanwhile += len(changes) - written
             result.changed += written
@@ -68,8 +68,6 @@ def resanitize_bodies(
         result.last_id = batch[-1].pk
         if on_batch:
             on_batch(result)
-    if result.changed and not dry_run:
-        bump_generation()  # the update()s send no signals; cached pages must go
     return result
 
 

@@ -21,6 +21,9 @@ CACHE_TIMEOUT = 600
 
 def sections() -> list[dict]:
     """The sections as [{"id", "name", "slug", "url"}], in the editors' order."""
+    from articles import invalidation
+
+    invalidation.shows(invalidation.SECTIONS)
     try:
         found = cache.get(CACHE_KEY)
     except Exception:

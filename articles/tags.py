@@ -7,7 +7,7 @@ status and date, which orders a tag page on PostgreSQL.
 
 from django.db import models, transaction
 
-from articles import redirects
+from articles import invalidation, redirects
 from articles.addresses import slug_address
 from articles.stored import TracksStoredValues
 from newsroom.routers import primary_reads
@@ -27,7 +27,7 @@ class Tag(TracksStoredValues, models.Model):
         default=0, help_text="Sections appear in this order, lowest first."
     )
 
-    tracked_fields = ("slug",)
+    tracked_fields = ("slug", "is_section")
 
     class Meta:
         ordering = ["name"]
@@ -45,6 +45,12 @@ class Tag(TracksStoredValues, models.Model):
 
     def get_absolute_url(self):
         return slug_address("articles:tag", self.slug)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        invalidation.shows(invalidation.tag(instance.pk))
+        return instance
 
     @transaction.atomic
     def merge_into(self, target, by=None):
@@ -65,7 +71,9 @@ class Tag(TracksStoredValues, models.Model):
         record(Article.objects.filter(pk__in=articles).only("pk", "headline"), by, message)
         record([target], by, message)
         self.delete()
-        refresh_search_index(articles)  # the update() above sends no m2m signals
+        # The update() above sends no m2m signals: the search index and the page cache.
+        refresh_search_index(articles)
+        invalidation.articles_moved(articles)
 
 
 class TagListing(models.Model):

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
-from articles import front_page
+from articles import front_page, invalidation
 from articles.compiled import CompiledQuery, Param
 from articles.models import Article, Author, Tag
 from articles.pagination import BoundedPaginator, IdsFirstPaginator
@@ -36,7 +36,16 @@ class ArticleListView(PublishedArticlesMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if context["page_obj"].number == 1:
+        page = context["page_obj"]
+        if page.number > 1:
+            invalidation.lists(invalidation.LIST)
+        else:
+            # Page 1 of N: any change to the public order moves N, until the
+            # count is capped; then only the archive thinning below the cap does.
+            capped = page.paginator.count >= page.paginator.per_page * page.paginator.max_pages
+            count = invalidation.THIN if capped else invalidation.LIST
+            invalidation.lists(invalidation.FRONT, invalidation.NEWEST, count)
+        if page.number == 1:
             now = timezone.now()
             context["front"] = self.front = front_page.build(
                 list(context["article_list"]), sections(), now
@@ -57,6 +66,7 @@ class TagDetailView(PublishedArticlesMixin, ListView):
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        invalidation.lists(invalidation.tag(self.tag.pk))
         return Article.objects.published_with_tag(self.tag).with_tag_links().with_author_links()
 
     def get_context_data(self, **kwargs):
@@ -70,6 +80,9 @@ class AuthorDetailView(PublishedArticlesMixin, ListView):
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        invalidation.lists(
+            invalidation.author(self.author.pk), invalidation.author_listing(self.author.pk)
+        )
         articles = Article.objects.published().filter(bylines__author=self.author)
         return articles.with_tag_links().with_author_links()
 
@@ -100,6 +113,9 @@ class ArticleDetailView(DetailView):
         found = PUBLIC_ARTICLE_PAGE(slug=self.kwargs["slug"], now=timezone.now())
         if not found:
             raise Http404("No published article at this address.")
+        # Its own page, neighbours' and related stories' links, its tags' names: all
+        # filed as the page renders; which stories are its neighbours, here.
+        invalidation.lists(invalidation.neighbours(found[0].pk))
         return found[0]
 
     def get_queryset(self):

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django.utils.http import http_date
 
-from articles import caching
+from articles import caching, invalidation
 from articles.models import Article
 
 pytestmark = pytest.mark.django_db
@@ -360,29 +360,43 @@ def test_imports_invalidate(client, make_article, tmp_path):
     assert "Imported wire story" in html(client, "/")
 
 
-def test_bump_generation_waits_for_the_commit(db):
-    """Readers file pages under the generation read before the rows, so one bump at
-    commit is enough; a rolled-back write (a dry run) changes nothing."""
+def test_invalidation_waits_for_the_commit(client, make_article):
+    """Readers read the clock before the rows, so one bump at commit is enough; a
+    rolled-back write (a dry run) changes nothing."""
     from django.db import transaction
 
-    before = caching.current_generation()
+    article = make_article(headline="Before")
+    url = article.get_absolute_url()
+    assert_cached(client, url)
+    before = invalidation.clock()
     with transaction.atomic():
-        caching.bump_generation()
-        caching.bump_generation()  # many changes in one transaction: one bump
-        assert caching.current_generation() == before
-    assert caching.current_generation() == before + 1
+        article.headline = "During"
+        article.save()
+        article.tags.add(make_tag_now("Sport"))  # many changes in one transaction: one bump
+        assert invalidation.clock() == before
+        assert client.get(url)["X-Page-Cache"] == "hit"
+    assert invalidation.clock() == before + 1
+    assert "During" in html(client, url)
     with transaction.atomic():
-        caching.bump_generation()
+        article.headline = "Rolled back"
+        article.save()
         transaction.set_rollback(True)
-    assert caching.current_generation() == before + 1
+    assert invalidation.clock() == before + 1
+    assert client.get(url)["X-Page-Cache"] == "hit"
 
 
-def test_lost_generation_never_reuses_an_old_number(client, make_article):
+def make_tag_now(name):
+    from articles.models import Tag
+
+    return Tag.objects.create(name=name, slug=name.lower())
+
+
+def test_lost_clock_never_reuses_an_old_number(client, make_article):
     make_article(headline="First version")
     assert_cached(client, "/")
-    old = caching.current_generation()
-    cache.delete(caching.GENERATION_KEY)  # evicted
-    assert caching.current_generation() > old
+    old = invalidation.clock()
+    cache.delete(invalidation.CLOCK_KEY)  # evicted
+    assert invalidation.clock() > old
 
 
 # Scheduled articles go live on time ----------------------------------------------
@@ -410,7 +424,7 @@ def clock(monkeypatch):
     import time
 
     clock = Clock(time)
-    for module in (locmem, cache_base, caching):
+    for module in (locmem, cache_base, caching, invalidation):
         monkeypatch.setattr(module, "time", clock)
     monkeypatch.setattr(timezone, "now", clock.now)
     return clock
@@ -480,7 +494,7 @@ def test_parameters_a_view_ignores_neither_fill_nor_bypass_the_cache(client, mak
         assert response["X-Page-Cache"] == "hit"
     # The front page reads only `page`; a `q` there is just as ignored.
     assert client.get("/?q=anything")["X-Page-Cache"] == "hit"
-    page_keys = [k for k in cache._cache if "page-cache:1" in k and "next-scheduled" not in k]
+    page_keys = [k for k in cache._cache if "page-cache:p:" in k]
     assert len(page_keys) == 1
 
 
@@ -521,12 +535,12 @@ def test_forged_host_is_a_400_without_an_error_log(client, make_article, caplog)
 def test_import_dry_run_keeps_the_page_cache(client, make_article, tmp_path):
     make_article(headline="Before the dry run")
     assert_cached(client, "/")
-    before = caching.current_generation()
+    before = invalidation.clock()
     source = tmp_path / "in.jsonl"
     source.write_text(
         '{"import_ref": "wire:1", "headline": "Not really", "body": "<p>Text.</p>",'
         ' "status": "published"}\n'
     )
     call_command("import_articles", str(source), "--dry-run", stdout=StringIO())
-    assert caching.current_generation() == before
+    assert invalidation.clock() == before
     assert client.get("/")["X-Page-Cache"] == "hit"

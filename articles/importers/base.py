@@ -43,10 +43,9 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles import history
+from articles import history, invalidation
 from articles.authors import ArticleAuthor
 from articles.bulk import copy_in
-from articles.caching import bump_generation
 from articles.content import base_slug, claiming_slugs, clean_body, process
 from articles.importers.authors import AuthorMatcher, insert_author_links
 from articles.importers.media import MediaError, MediaSource
@@ -685,6 +684,7 @@ class _BatchSaver:
                 article.tag_names = tag_names_text(self.tag_names[i] for i in tag_ids)
             self.insert_new([article for article, _ in to_create])
             links += [(article, tag_id) for article, tag_ids in to_create for tag_id in tag_ids]
+        read = invalidation.before_update(article.pk for article, _ in to_update)
         if to_update:
             articles = [article for article, _ in to_update]
             for article in articles:
@@ -699,8 +699,8 @@ class _BatchSaver:
         self.write_authors([a for a, _ in to_create], [a for a, _ in to_update])
         if to_update:
             refresh_search_index([article.pk for article, ids in to_update if ids is not None])
-        if to_create or to_update:
-            bump_generation()  # bulk writes send no signals; cached pages must go
+        if to_create or to_update:  # bulk writes send no signals; cached pages must go
+            invalidation.after_update(read, created=[article.pk for article, _ in to_create])
 
     @staticmethod
     def write_authors(created: list[Article], updated: list[Article]) -> None:

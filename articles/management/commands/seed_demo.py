@@ -18,9 +18,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles import history
+from articles import history, invalidation
 from articles.authors import Author
-from articles.caching import bump_generation
 from articles.content import process
 from articles.demo_pictures import ensure_pictures
 from articles.featuring import Feature
@@ -202,7 +201,7 @@ class Command(BaseCommand):
                 # rather than have the first searches read them one by one.
                 cursor.execute("SELECT gin_clean_pending_list('article_search_vector_gin')")
         self.feature_stories()
-        bump_generation()  # bulk inserts send no signals
+        invalidation.everything_changed()  # bulk inserts send no signals
         self.stdout.write(self.style.SUCCESS(f"Seeded {count} demo articles."))
 
     def ensure_tags(self):
