@@ -53,6 +53,7 @@ from articles.importers.pipeline import batch_writer
 from articles.importers.related import StoredRows, add_rows
 from articles.models import SUMMARY_MAX_LENGTH, Article, Tag
 from articles.parallel import parallel_map
+from articles.planner import refresh_statistics
 from articles.search import (
     DEFER_VECTORS_SQL,
     END_DEFERRAL_SQL,
@@ -328,6 +329,7 @@ def save_articles(
             # Also when the file turns out broken further on: what was read is whole.
             if waiting:
                 write(partial(write_batch, saver.build_batch(*waiting)))
+    refresh_statistics(result.created + result.updated)  # readers' queries are planned on them
     return result
 
 

@@ -26,6 +26,7 @@ from articles.featuring import Feature
 from articles.importers.authors import insert_author_links
 from articles.importers.base import LZ4_BODIES_SQL, insert_articles, insert_tag_links
 from articles.models import Article, Tag
+from articles.planner import refresh_statistics
 from articles.publishing import settle_first_publication
 from articles.search import tag_names_text
 
@@ -201,6 +202,7 @@ class Command(BaseCommand):
                 # rather than have the first searches read them one by one.
                 cursor.execute("SELECT gin_clean_pending_list('article_search_vector_gin')")
         self.feature_stories()
+        refresh_statistics()  # readers' queries are planned from these
         invalidation.everything_changed()  # bulk inserts send no signals
         self.stdout.write(self.style.SUCCESS(f"Seeded {count} demo articles."))
 
