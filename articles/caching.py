@@ -20,6 +20,7 @@ import hashlib
 import logging
 import time
 from typing import TypedDict
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -123,8 +124,7 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        # The admin, and operational addresses such as the health check, never touch it.
-        self.exempt = ("/" + settings.ADMIN_URL.lstrip("/"), *settings.PAGE_CACHE_EXEMPT)
+        self.exempt = exempt_paths()
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not self.is_cacheable_request(request):
@@ -140,11 +140,11 @@ class PageCacheMiddleware:
             return self.get_response(request)
         try:
             key = page_key(address)
-            entry = self.lookup(key)
+            entry = lookup(key)
             if entry is None and (narrowed := self.narrow(request)) != address:
                 # Parameters this view ignores: the page is the one without them.
                 address, key = narrowed, page_key(narrowed)
-                entry = self.lookup(key)
+                entry = lookup(key)
             if entry is None:
                 # Read before the page's rows: a change committed after this moment
                 # bumps its topics past it (articles.invalidation).
@@ -179,15 +179,7 @@ class PageCacheMiddleware:
             if (value := request.GET.get(name)) is not None:
                 kept[name] = value
         request.GET = kept
-        return page_address(request, read)
-
-    @staticmethod
-    def lookup(key: str) -> Entry | None:
-        """The page's entry, if stored and none of the topics it shows changed since."""
-        entry = cache.get(key)
-        if entry is not None and invalidation.is_fresh(entry["read_at"], entry["topics"]):
-            return entry
-        return None
+        return environ_address(request.META, read)
 
     def is_cacheable_request(self, request: HttpRequest) -> bool:
         return (
@@ -199,14 +191,96 @@ class PageCacheMiddleware:
 
 
 def page_address(request: HttpRequest, parameters) -> str:
-    """Scheme, host (validated: DisallowedHost for a forged one), path and the given
-    query parameters in a fixed order: what identifies a page in the cache."""
-    query = QueryDict(mutable=True)
-    for name in sorted(parameters):
-        if (value := request.GET.get(name)) is not None:
-            query[name] = value
-    address = f"{request.scheme}://{request.get_host()}{request.path}"
-    return f"{address}?{query.urlencode()}" if query else address
+    """The page's address (environ_address), its host validated first: DisallowedHost
+    for a forged one, which is never stored, so never found before Django either."""
+    request.get_host()
+    return environ_address(request.META, parameters)
+
+
+def environ_address(meta: dict, parameters) -> str:
+    """Scheme, host, path and the given query parameters in a fixed order, read from
+    the WSGI environ as Django reads them: what identifies a page in the cache, the
+    same before Django sees the request (serve_hit) as inside it."""
+    proxy_header = settings.SECURE_PROXY_SSL_HEADER
+    if proxy_header and proxy_header[0] in meta:
+        secure = meta[proxy_header[0]].split(",", 1)[0].strip() == proxy_header[1]
+    else:
+        secure = meta.get("wsgi.url_scheme") == "https"
+    if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in meta:
+        host = meta["HTTP_X_FORWARDED_HOST"]
+    elif "HTTP_HOST" in meta:
+        host = meta["HTTP_HOST"]
+    else:
+        host = f"{meta.get('SERVER_NAME', '')}:{meta.get('SERVER_PORT', '')}"
+    path = meta.get("SCRIPT_NAME", "") + meta.get("PATH_INFO", "")
+    address = f"{'https' if secure else 'http'}://{host}{path}"
+    if not (query_string := meta.get("QUERY_STRING")):
+        return address
+    values = dict(parse_qsl(query_string, keep_blank_values=True))  # the last one wins
+    query = [(name, values[name]) for name in sorted(parameters) if name in values]
+    return f"{address}?{urlencode(query)}" if query else address
+
+
+def lookup(key: str) -> Entry | None:
+    """The page's entry, if stored, not expired, and none of the topics it shows
+    changed since. On Redis both reads are usually answered by this process's own
+    tracked copies (newsroom.tracked_reads), without a round trip."""
+    entry = invalidation.read_many([key]).get(key)
+    if entry is None or entry["expires_at"] <= time.time():
+        return None
+    return entry if invalidation.is_fresh(entry["read_at"], entry["topics"]) else None
+
+
+CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH",
+                       "HTTP_IF_UNMODIFIED_SINCE", "HTTP_RANGE")  # fmt: skip
+
+
+def serve_hit(environ: dict) -> tuple[str, list[tuple[str, str]], bytes] | None:
+    """A stored page for a WSGI request, before Django and its middleware run, or None
+    (Django then handles the request, the page cache middleware first).
+
+    Only the plain case: an anonymous GET or HEAD without conditional headers, whose
+    page is stored and fresh. Everything else takes the full path, which answers it
+    exactly as before. The stored headers are those the whole middleware stack gave
+    the page (the page cache middleware runs first), security headers included.
+    """
+    method = environ.get("REQUEST_METHOD")
+    if settings.PAGE_CACHE_TIMEOUT <= 0 or method not in ("GET", "HEAD"):
+        return None
+    if f"{settings.SESSION_COOKIE_NAME}=" in environ.get("HTTP_COOKIE", ""):
+        return None
+    if any(name in environ for name in CONDITIONAL_HEADERS):
+        return None
+    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    if path.startswith(exempt_paths()):
+        return None
+    try:
+        entry = lookup(page_key(environ_address(environ, ANY_VIEW_PARAMETERS)))
+    except CACHE_ERRORS:
+        return None  # the full path logs it and serves the page uncached
+    if entry is None:
+        return None
+    content = entry["content"]
+    max_age = max(0, min(settings.PAGE_CACHE_MAX_AGE, int(entry["expires_at"] - time.time())))
+    headers = [(k, v) for k, v in entry["headers"] if k.lower() != "vary"]
+    varies = [v for k, v in entry["headers"] if k.lower() == "vary"]
+    vary = ", ".join(varies) if varies else ""
+    if "cookie" not in {v.strip().lower() for v in vary.split(",")}:
+        vary = f"{vary}, Cookie" if vary else "Cookie"
+    headers += [
+        ("Vary", vary),
+        ("ETag", entry["etag"]),
+        ("Last-Modified", http_date(entry["last_modified"])),
+        ("Cache-Control", f"public, max-age={max_age}, s-maxage={max_age}"),
+        ("Content-Length", str(len(content))),
+        ("X-Page-Cache", "hit"),
+    ]
+    return "200 OK", headers, b"" if method == "HEAD" else content
+
+
+def exempt_paths() -> tuple[str, ...]:
+    """The admin, and operational addresses such as the health check."""
+    return ("/" + settings.ADMIN_URL.lstrip("/"), *settings.PAGE_CACHE_EXEMPT)
 
 
 def page_key(address: str) -> str:

@@ -142,9 +142,15 @@ def clock() -> int:
     return value
 
 
+def read_many(keys: list[str]) -> dict:
+    """cache.get_many(), from this process's tracked copies where the cache keeps them
+    (newsroom.cache.RedisCache: fresh without a round trip)."""
+    return getattr(cache, "get_many_tracked", cache.get_many)(keys)
+
+
 def is_fresh(read_at: int, topics: Iterable[str]) -> bool:
     """Whether no topic changed after a page that read the clock at `read_at`."""
-    found = cache.get_many([TOPIC_PREFIX + topic for topic in topics])
+    found = read_many([TOPIC_PREFIX + topic for topic in topics])
     return all(value <= read_at for value in found.values())
 
 

@@ -1,16 +1,23 @@
-"""Django's Redis cache backend, with one redis-py client per connection pool.
+"""Django's Redis cache backend, with one redis-py client per connection pool, and
+reads kept in the process while Redis says they are current.
 
 Django builds a new `redis.Redis` for every cache call, and each one sets up about
 170 response callbacks: on a page-cache hit that cost more CPU than the hit's own
 work. A client is thread-safe (it takes a connection from the pool per
 command), so one per pool serves every call.
 
-Django documents no hook for this: get_client(), _get_connection_pool(), _client and
-RedisCache._class are its own, so tests/test_django_private_hooks.py holds them to the
-Django minor this was written against.
+Django documents no hook for this: get_client(), _get_connection_pool(), _client,
+_servers, _serializer and RedisCache._class are its own, so
+tests/test_django_private_hooks.py holds them to the Django minor this was written
+against.
+
+`get_many_tracked()` answers from copies this process keeps, tracked by Redis
+(newsroom.tracked_reads): the page cache reads its pages and their topics so.
 """
 
 from django.core.cache.backends import redis
+
+from newsroom.tracked_reads import TrackedReads
 
 
 class RedisCacheClient(redis.RedisCacheClient):
@@ -29,3 +36,18 @@ class RedisCache(redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+        self._tracked = None
+
+    def get_many_tracked(self, keys, version=None):
+        """get_many(), from this process's tracked copies where it has them."""
+        if self._tracked is None:
+            client = self._cache
+            url = client._servers[0]  # the primary: where every write lands
+
+            def connect():
+                return client._client.from_url(url, protocol=3, single_connection_client=True)
+
+            self._tracked = TrackedReads(connect, client._serializer.loads)
+        names = {self.make_and_validate_key(key, version=version): key for key in keys}
+        found = self._tracked.get_many(list(names))
+        return {names[name]: value for name, value in found.items()}

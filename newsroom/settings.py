@@ -83,12 +83,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: it stores the final response, security headers included, so a hit skips
+    # everything below (and newsroom.wsgi serves most hits before Django at all). An
+    # http:// address to be redirected, a NUL byte or a static file is never stored.
+    "articles.caching.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "newsroom.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before sessions: it must see the final response, and hits skip everything below.
-    "articles.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

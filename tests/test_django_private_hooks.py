@@ -8,6 +8,9 @@ and the signatures here.
 - newsroom.cache.RedisCacheClient: one redis-py client per connection pool, not one
   per cache call. It overrides RedisCacheClient.get_client() and reads
   _get_connection_pool() and _client; RedisCache builds its client from _class.
+  Its tracked reads (newsroom.tracked_reads) connect to _servers[0] (where writes
+  go) and decode with _serializer.loads, and articles.invalidation writes its script
+  through get_client(write=True).
 """
 
 import inspect
@@ -40,6 +43,9 @@ def test_the_redis_client_parts_the_cache_relies_on_are_unchanged():
     # Every cache operation asks get_client() for its client.
     assert "self.get_client(key" in inspect.getsource(client.get)
     assert "self._class(self._servers" in inspect.getsource(redis.RedisCache)
+    assert "self._servers = servers" in inspect.getsource(client.__init__)
+    assert "self._serializer = " in inspect.getsource(client.__init__)
+    assert "return 0" in inspect.getsource(client._get_connection_pool_index)  # writes: [0]
     assert RedisCache("redis://127.0.0.1:6379/0", {})._class is RedisCacheClient
 
 
