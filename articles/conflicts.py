@@ -12,7 +12,7 @@ Bulk writers do the same with queryset updates filtered on the version they read
 
     Article.objects.filter(pk=pk, version=seen).update(..., version=F("version") + 1)
 
-and act on the row count (articles/importers/base.py, articles/backfill.py).
+and act on the row count (articles/importers/saving.py, articles/backfill.py).
 """
 
 from django.db import models

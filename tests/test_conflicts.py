@@ -6,8 +6,9 @@ import pytest
 from articles.backfill import batches_by_id, fill_summaries
 from articles.conflicts import EditConflict
 from articles.content import clean_body
-from articles.importers.base import ImportedArticle, ImportResult, _BatchSaver, save_articles
 from articles.importers.media import MediaSource
+from articles.importers.records import ImportedArticle, ImportResult
+from articles.importers.saving import _BatchSaver, save_articles
 from articles.models import Article
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ import pytest
 from desk import change_url, form_data
 
 from articles import history
-from articles.importers.base import ImportedArticle, save_articles
+from articles.importers.records import ImportedArticle
+from articles.importers.saving import save_articles
 from articles.models import Article
 
 pytestmark = pytest.mark.django_db

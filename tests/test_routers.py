@@ -20,7 +20,8 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import ResolverMatch
 
-from articles.importers.base import ImportedArticle, save_articles
+from articles.importers.records import ImportedArticle
+from articles.importers.saving import save_articles
 from articles.models import Article
 from newsroom import replica
 from newsroom.replica import ReplicaFallbackMiddleware

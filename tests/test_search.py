@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from articles import search as search_module
 from articles.backfill import batches_by_id, fill_summaries
-from articles.importers.base import ImportedArticle, save_articles
+from articles.importers.records import ImportedArticle
+from articles.importers.saving import save_articles
 from articles.models import Article, Tag
 from articles.search import MAX_QUERY_LENGTH, ParsedQuery, refresh_search_index, render_marks
 

@@ -11,7 +11,8 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 
 from articles import content
-from articles.importers.base import ImportedArticle, _BatchSaver, save_articles
+from articles.importers.records import ImportedArticle
+from articles.importers.saving import _BatchSaver, save_articles
 from articles.models import Article
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,8 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.importers.base import ImportedArticle, save_articles
+from articles.importers.records import ImportedArticle
+from articles.importers.saving import save_articles
 from articles.models import Article, TagListing
 
 pytestmark = [

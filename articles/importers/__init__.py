@@ -8,7 +8,7 @@ Each format module has `parse(fp) -> Iterator[ImportedArticle | Rejection | Skip
 import re
 
 from articles.importers import csv_rows, feeds, jsonl, wordpress
-from articles.importers.base import FormatError
+from articles.importers.records import FormatError
 
 FORMATS = {"jsonl": jsonl, "csv": csv_rows, "rss": feeds, "atom": feeds, "wxr": wordpress}
 

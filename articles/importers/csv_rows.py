@@ -16,8 +16,8 @@ import csv
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from articles.importers.base import HEAD_SIZE, FormatError, ImportedArticle, Rejection
 from articles.importers.jsonl import FIELDS, REQUIRED_FIELDS, from_fields
+from articles.importers.records import HEAD_SIZE, FormatError, ImportedArticle, Rejection
 
 TAG_SEPARATOR = "|"
 FIELD_SIZE_LIMIT = 64 * 1024 * 1024  # the csv module's default (128 KB) is below long bodies

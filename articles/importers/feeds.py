@@ -36,8 +36,8 @@ from defusedxml.ElementTree import XMLParser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from articles.importers.base import FormatError, ImportedArticle, Rejection
 from articles.importers.lead_images import EntryMedia, feed_image, feed_media
+from articles.importers.records import FormatError, ImportedArticle, Rejection
 from articles.importers.untitled import made_headline
 from articles.models import SUMMARY_MAX_LENGTH, Article
 from articles.sanitize import clean_html, html_to_text, inline_text

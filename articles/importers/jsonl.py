@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, BinaryIO
 
-from articles.importers.base import (
+from articles.importers.records import (
     HEAD_SIZE,
     NATIVE_PREFIX,
     FormatError,

@@ -24,7 +24,7 @@ from defusedxml.ElementTree import fromstring
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from articles.importers.base import LeadImage
+from articles.importers.records import LeadImage
 from articles.models import Article
 from articles.sanitize import clean_html, html_to_text
 

@@ -1,6 +1,6 @@
 """Overlapping an import's stages, so both cores and the database work at once.
 
-Three things happen at once (articles/importers/base.py, save_articles):
+Three things happen at once (articles/importers/saving.py, save_articles):
 - worker processes sanitize the bodies of the batch just read (articles.parallel);
 - this thread builds the batch before it, from its cleaned bodies, and reads on;
 - a second thread, with its own database connection, writes the batch before that,

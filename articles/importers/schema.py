@@ -5,7 +5,7 @@ import, so a round trip into an empty database keeps it) or in `DERIVED_FIELDS`
 (recomputed from the others whenever an article is stored, so never in the file).
 `tests/importers/test_schema.py` fails when a field of `Article` is in neither:
 a change that adds a field extends this schema (export in `record()`, import in
-`articles.importers.jsonl.from_fields` and `base._BatchSaver.build`) or says
+`articles.importers.jsonl.from_fields` and `saving._BatchSaver.build`) or says
 below why the field is derived.
 
 Besides fields, an article has rows of its own in other tables; those that are
@@ -19,8 +19,8 @@ the byline's profiles as `{"name", "slug"}` in order, and
 (`articles.importers.media` writes the files beside the export and takes them back).
 """
 
-from articles.importers.base import NATIVE_PREFIX
 from articles.importers.media import exported_url
+from articles.importers.records import NATIVE_PREFIX
 from articles.importers.related import exported_corrections, exported_redirects
 from articles.models import Article
 

@@ -39,8 +39,8 @@ from defusedxml.ElementTree import iterparse
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_unicode_slug
 
-from articles.importers.base import FormatError, ImportedArticle, LeadImage, Rejection, Skipped
 from articles.importers.lead_images import postmeta, wordpress_attachment
+from articles.importers.records import FormatError, ImportedArticle, LeadImage, Rejection, Skipped
 from articles.importers.untitled import made_headline
 from articles.models import SUMMARY_MAX_LENGTH, Article
 from articles.sanitize import clean_html, html_to_text, inline_text

@@ -3,7 +3,7 @@
 Migration 0006 copies an article's status and date onto each new article–tag row
 with a look-up per row. Bulk writers (imports, demo content) insert the links of
 articles they have just written and know both values: they give them in the COPY
-(articles.importers.base.insert_tag_links), sparing a look-up per link. Updates
+(articles.bulk.insert_tag_links), sparing a look-up per link. Updates
 and links inserted without the values (the admin's tag widget) are looked up as
 before.
 """

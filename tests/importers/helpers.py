@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from articles.importers.base import ImportedArticle, Rejection, Skipped
+from articles.importers.records import ImportedArticle, Rejection, Skipped
 
 DATA = Path(__file__).parent / "data"
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from articles.authors import ArticleAuthor, Author
 from articles.importers import jsonl
 from articles.importers.authors import AuthorMatcher
-from articles.importers.base import save_articles
+from articles.importers.saving import save_articles
 from articles.models import Article
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.core.management.base import OutputWrapper
 from django.db import connection
 
-from articles.importers.base import _BatchSaver
+from articles.importers.saving import _BatchSaver
 from articles.models import Article, Tag
 
 from .helpers import DATA

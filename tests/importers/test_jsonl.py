@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from articles.importers import FormatError, jsonl
-from articles.importers.base import ImportedArticle, Rejection
+from articles.importers.records import ImportedArticle, Rejection
 
 from .helpers import DATA, parse_file
 

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 import pytest
 
 from articles.importers import feeds, wordpress
-from articles.importers.base import ImportedArticle, LeadImage, Skipped, save_articles
+from articles.importers.records import ImportedArticle, LeadImage, Skipped
+from articles.importers.saving import save_articles
 from articles.models import Article
 
 WXR_HEAD = b"""<?xml version="1.0" encoding="UTF-8"?>

@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 
 from articles.backfill import batches_by_id, fill_summaries
-from articles.importers.base import ImportedArticle, Rejection, save_articles
+from articles.importers.records import ImportedArticle, Rejection
+from articles.importers.saving import save_articles
 from articles.models import Article, Tag
 
 pytestmark = pytest.mark.django_db

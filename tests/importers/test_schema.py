@@ -11,7 +11,7 @@ from image_factory import gps_exif, image_bytes, upload
 
 from articles.corrections import Correction
 from articles.importers import jsonl
-from articles.importers.base import ImportedArticle
+from articles.importers.records import ImportedArticle
 from articles.importers.schema import DERIVED_FIELDS, FIELDS, record
 from articles.models import Article, ArticleRedirect, Tag
 

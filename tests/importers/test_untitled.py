@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from articles.importers import feeds, jsonl, wordpress
-from articles.importers.base import ImportedArticle, Rejection
+from articles.importers.records import ImportedArticle, Rejection
 from articles.importers.untitled import MADE_HEADLINE_LENGTH, made_headline
 from articles.models import Article
 

@@ -17,16 +17,10 @@ from django.utils import timezone
 from articles.backfill import batches_by_id, fill_summaries
 from articles.images.fetch import fetch_missing
 from articles.importers import FORMATS, guess_format
-from articles.importers.base import (
-    DEFAULT_BATCH_SIZE,
-    HEAD_SIZE,
-    FormatError,
-    ImportResult,
-    Rejection,
-    save_articles,
-)
 from articles.importers.media import MediaSource
 from articles.importers.progress import Progress
+from articles.importers.records import HEAD_SIZE, FormatError, ImportResult, Rejection
+from articles.importers.saving import DEFAULT_BATCH_SIZE, save_articles
 from articles.management.commands.fetch_lead_images import report as fetch_report
 from articles.models import Article
 

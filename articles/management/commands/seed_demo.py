@@ -20,11 +20,11 @@ from django.utils.text import slugify
 
 from articles import history, invalidation
 from articles.authors import Author
+from articles.bulk import LZ4_BODIES_SQL, insert_articles, insert_tag_links
 from articles.content import process
 from articles.demo_pictures import ensure_pictures
 from articles.featuring import Feature
 from articles.importers.authors import insert_author_links
-from articles.importers.base import LZ4_BODIES_SQL, insert_articles, insert_tag_links
 from articles.models import Article, Tag
 from articles.planner import refresh_statistics
 from articles.publishing import settle_first_publication

@@ -1,4 +1,7 @@
-"""What every importer shares: the record types parsers yield, and the one save path.
+"""The one save path of every import: records in, articles written batch by batch.
+
+(Longer than 400 lines: `_BatchSaver` is one batch's read, decide and write, whose
+steps share the batch's state; split over modules it would be harder to follow.)
 
 Parsers (one module per format) are pure: they read bytes and yield
 `ImportedArticle`, `Rejection` or `Skipped` items, never touching the database.
@@ -27,49 +30,56 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from operator import attrgetter
-from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_unicode_slug
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.db.models import Q
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.text import slugify
 
 from articles import history, invalidation
 from articles.authors import ArticleAuthor
-from articles.bulk import copy_in
+from articles.bulk import (
+    among,
+    batch_settings,
+    insert_articles,
+    insert_tag_links,
+    new_article,
+    unprepared,
+)
 from articles.content import base_slug, claiming_slugs, clean_body, process
 from articles.importers.authors import AuthorMatcher, insert_author_links
 from articles.importers.media import MediaError, MediaSource
 from articles.importers.pipeline import batch_writer
+from articles.importers.records import (
+    NATIVE_PREFIX,
+    SLUG_MAX_LENGTH,
+    ImportedArticle,
+    ImportResult,
+    LeadImage,
+    Rejection,
+    Skipped,
+    is_native,
+    slug_from_ref,
+    tag_key,
+    validate,
+)
 from articles.importers.related import StoredRows, add_rows
-from articles.models import SUMMARY_MAX_LENGTH, Article, Tag
+from articles.models import Article, Tag
 from articles.parallel import parallel_map
 from articles.planner import refresh_statistics
 from articles.search import (
-    DEFER_VECTORS_SQL,
-    END_DEFERRAL_SQL,
     refresh_search_index,
     tag_names_text,
 )
 from newsroom.routers import primary_reads
 
-# Records per transaction: at 2,000 the per-batch round trips and commits cost about
-# a tenth less than at 500 (100,000 articles: 18.5 s against 20.9 s), and a batch
-# still holds only a few megabytes.
+# Records per transaction: large enough that per-batch round trips and commits are
+# a small share of the work, small enough that a batch holds a few megabytes.
 DEFAULT_BATCH_SIZE = 2000
-HEAD_SIZE = 64 * 1024  # bytes read to guess a format and check its encoding
-# Articles written on this site are exported with `newsroom:<slug>` as their
-# import_ref, so importing an export back into the same site matches them by slug.
-NATIVE_PREFIX = "newsroom:"
 
 # The fields compared to decide between "updated" and "unchanged", and written by
 # bulk_update. The slug is not among them: it never changes on re-import.
@@ -97,187 +107,6 @@ COMPARED_FIELDS = [
 # Also written by bulk_update: what follows from the compared fields.
 DERIVED_WRITES = ["lead_image_renditions", "updated_at"]
 COMPARED_ATTNAMES = [Article._meta.get_field(name).attname for name in COMPARED_FIELDS]
-STATUSES = {choice.value for choice in Article.Status}
-
-
-class FormatError(Exception):
-    """The document as a whole cannot be read as the stated format."""
-
-
-@dataclass
-class LeadImage:
-    """An external lead image recorded by URL (never downloaded by the import itself)."""
-
-    url: str
-    alt: str = ""
-    caption: str = ""
-    credit: str = ""
-
-
-@dataclass
-class ImportedArticle:
-    """One record read from a source, before validation and preparation.
-
-    `status` and `published_at` are None when the source gives none: a new article
-    then takes the run's default status and the import time, an existing one keeps
-    its own. A naive `published_at` is read in the site's time zone.
-    `summary_generated` is True when the source (our own export) says `summary`
-    was generated from the body rather than written by an editor.
-    Our own export also carries `first_published_at` and `modified_at` (the
-    publication record), `created_at`/`updated_at` (kept for new articles),
-    `author` (a staff username) and `lead_image_file`, an uploaded image's URL
-    (articles.importers.media), which `valid_batches()` resolves to the storage
-    name in `lead_image_name`. None in `lead_image`, `lead_image_file` or `author`
-    means the source does not say: an existing article keeps its own.
-    """
-
-    record: int
-    headline: str
-    body: str = ""
-    import_ref: str = ""
-    slug: str = ""
-    standfirst: str = ""
-    summary: str = ""
-    tags: list[str] = field(default_factory=list)
-    byline: str = ""
-    source_name: str = ""
-    source_url: str = ""
-    status: str | None = None
-    published_at: datetime | None = None
-    summary_generated: bool = False
-    # Our export's authors ({"name", "slug"} in byline order); None when not given.
-    authors: list[dict] | None = None
-    lead_image: LeadImage | None = None
-    first_published_at: datetime | None = None
-    modified_at: datetime | None = None
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-    lead_image_file: str | None = None
-    lead_image_name: str = ""
-    author: str | None = None
-    corrections: list[dict] | None = None  # see articles.importers.related
-    redirects: list[str] | None = None
-    untitled: bool = False  # the source had no title: `headline` was made from the text
-    line: int | None = None
-    raw: Any = None
-
-
-@dataclass
-class Rejection:
-    """A record that will not be imported: where it is, which field, and why."""
-
-    record: int
-    field: str
-    reason: str
-    line: int | None = None
-    raw: Any = None
-
-    def as_dict(self) -> dict:
-        row = {"record": self.record, "field": self.field, "reason": self.reason}
-        if self.line is not None:
-            row["line"] = self.line
-        if self.raw is not None:
-            row["raw"] = self.raw
-        return row
-
-
-@dataclass
-class Skipped:
-    """A record the format holds but we do not import (a WordPress page, an attachment)."""
-
-    record: int
-    kind: str
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    skipped: Counter = field(default_factory=Counter)
-    naive_dates: int = 0
-    untitled: int = 0
-    batches_committed: int = 0
-    # Existing articles an editor changed while their batch was being built: left alone.
-    conflicts: int = 0
-    # Articles written or matched whose summary is still to be generated.
-    unsummarized: list[int] = field(default_factory=list)
-
-    @property
-    def processed(self) -> int:
-        return self.created + self.updated + self.unchanged + self.rejected
-
-    def add(self, other: ImportResult) -> None:
-        self.created += other.created
-        self.updated += other.updated
-        self.unchanged += other.unchanged
-        self.rejected += other.rejected
-        self.skipped.update(other.skipped)
-        self.naive_dates += other.naive_dates
-        self.untitled += other.untitled
-        self.batches_committed += other.batches_committed
-        self.conflicts += other.conflicts
-        self.unsummarized += other.unsummarized
-
-
-def max_length(name: str) -> int | None:
-    return Article._meta.get_field(name).max_length
-
-
-MAX_LENGTHS = {
-    name: max_length(name)
-    for name in ("headline", "standfirst", "byline", "source_name", "source_url", "import_ref")
-}
-IMAGE_MAX_LENGTHS = {
-    part: max_length(f"lead_image_{part}") for part in ("url", "alt", "caption", "credit")
-}
-SLUG_MAX_LENGTH = max_length("slug")
-TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
-_validate_url = URLValidator()
-
-
-def validate(item: ImportedArticle) -> Rejection | None:
-    """The first problem that stops `item` being stored, or None."""
-
-    def reject(field_name: str, reason: str) -> Rejection:
-        return Rejection(item.record, field_name, reason, line=item.line, raw=item.raw)
-
-    if not item.headline.strip():
-        return reject("headline", "missing headline")
-    for name, limit in MAX_LENGTHS.items():
-        value = getattr(item, name)
-        if len(value) > limit:
-            return reject(name, f"longer than {limit} characters ({len(value)})")
-    if item.slug:
-        if len(item.slug) > SLUG_MAX_LENGTH:
-            return reject("slug", f"longer than {SLUG_MAX_LENGTH} characters")
-        try:
-            validate_unicode_slug(item.slug)
-        except ValidationError:
-            return reject("slug", "not a valid slug (letters, numbers, hyphens, underscores)")
-    urls = {"source_url": item.source_url, "lead_image": item.lead_image_file}
-    if item.lead_image:
-        urls["lead_image_url"] = item.lead_image.url
-        for part, limit in IMAGE_MAX_LENGTHS.items():
-            if len(getattr(item.lead_image, part)) > limit:
-                return reject(f"lead_image_{part}", f"longer than {limit} characters")
-    for name, url in urls.items():
-        try:
-            if url:
-                _validate_url(url)
-        except ValidationError:
-            return reject(name, "not a valid http(s) URL")
-    if len(item.summary) > SUMMARY_MAX_LENGTH:
-        return reject("summary", f"longer than {SUMMARY_MAX_LENGTH} characters")
-    if item.status is not None and item.status not in STATUSES:
-        return reject("status", f"must be one of {', '.join(sorted(STATUSES))}")
-    for name in item.tags:
-        if not name.strip():
-            return reject("tags", "empty tag name")
-        if len(name) > TAG_MAX_LENGTH:
-            return reject("tags", f"tag name longer than {TAG_MAX_LENGTH} characters")
-    return None
 
 
 @primary_reads()  # every look-up here decides a write
@@ -399,7 +228,7 @@ def place_uploaded_image(item: ImportedArticle, media: MediaSource) -> Rejection
 
 @dataclass
 class BuiltBatch:
-    """A batch of valid records, each with its prepared Article and the one it updates."""
+    """A batch of valid records, each with its processed Article and the one it updates."""
 
     items: list[ImportedArticle]
     articles: list[Article]
@@ -484,9 +313,8 @@ class _BatchSaver:
         if not refs:
             return {}, {}
         native_slugs = [ref.removeprefix(NATIVE_PREFIX) for ref in refs if is_native(ref)]
-        # The `<> ''` spelled out lets PostgreSQL use the partial import_ref index: it
-        # proves that from an IN list only up to 100 values long, and scanned the
-        # table for batches of 500 (75 ms a batch at 100,000 articles).
+        # The `<> ''` spelled out lets PostgreSQL use the partial import_ref index,
+        # which it cannot prove from a long list of values alone.
         query = among("import_ref", refs) & ~Q(import_ref="")
         if native_slugs:
             query |= Q(import_ref="") & among("slug", native_slugs)
@@ -535,7 +363,7 @@ class _BatchSaver:
         return ids
 
     def build(self, item: ImportedArticle, current: Article | None, counts, cleaned) -> Article:
-        """A prepared Article for `item`, carrying `current`'s identity when it exists."""
+        """A processed Article for `item`, carrying `current`'s identity when it exists."""
         published_at = item.published_at
         if published_at is not None and timezone.is_naive(published_at):
             published_at = timezone.make_aware(published_at, self.zone)
@@ -717,103 +545,7 @@ class _BatchSaver:
         )
 
 
-# A batch looks articles up by IN lists of 500 refs and slugs. On a table never
-# analyzed (a new site's first import) the planner guesses each value matches half
-# a percent of the rows, so 500 of them the whole table, and scanned it for every
-# batch (0.3 to 1 s each at 100,000 articles). Analyzed once, with rows, the
-# columns are known to be unique, and that stays true as the table grows.
-ANALYZE_IF_UNKNOWN_SQL = """DO $$ BEGIN
-  IF (SELECT count(*) FROM pg_stats WHERE tablename = 'articles_article'
-      AND attname IN ('import_ref', 'slug')) < 2 THEN
-    ANALYZE articles_article (import_ref, slug);
-  END IF;
-END $$"""
-
-
-# For the rest of the transaction, bodies are compressed as they are stored with lz4
-# (when the server has it): a fraction of the default pglz's cost. Bulk writers use it.
-LZ4_BODIES_SQL = (
-    "SELECT set_config('default_toast_compression', 'lz4', true) FROM pg_settings"
-    " WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)"
-)
-
-
-# A batch's COMMIT returns without waiting for its WAL to reach the disk. The batch
-# stays atomic: a crash of the database server can lose only the last batches
-# reported as written (under a second's worth), never part of one, and running the
-# file again restores them, as after any interruption.
-ASYNCHRONOUS_COMMIT_SQL = "SET LOCAL synchronous_commit = off"
-
-
-@contextmanager
-def batch_settings():
-    """PostgreSQL settings for one batch's transaction, sent in one round trip."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            ";".join(
-                [
-                    # The summary backfill computes these vectors, with the summaries.
-                    DEFER_VECTORS_SQL,
-                    LZ4_BODIES_SQL,
-                    ASYNCHRONOUS_COMMIT_SQL,
-                    ANALYZE_IF_UNKNOWN_SQL,
-                ]
-            )
-        )
-        yield
-        # SET LOCAL lasts to the end of the outermost transaction, not of this block.
-        cursor.execute(END_DEFERRAL_SQL)
-
-
-@contextmanager
-def unprepared():
-    """psycopg prepares none of this thread's queries inside the block: a cached
-    generic plan cannot prove the partial index's `import_ref <> ''` for a parameter,
-    and scanned the table for every batch (7.5 s of PostgreSQL's CPU for 20,000
-    articles instead of 2.4 s)."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    connection.ensure_connection()
-    psycopg_connection = connection.connection
-    threshold = psycopg_connection.prepare_threshold
-    psycopg_connection.prepare_threshold = None
-    try:
-        yield
-    finally:
-        psycopg_connection.prepare_threshold = threshold
-
-
 IMAGE_PARTS = ("url", "alt", "caption", "credit")
-
-
-def article_maker() -> Callable[..., Article]:
-    """`Article(**values)` for building many articles: positional, as `Model.from_db()`
-    builds them, since Django's keyword path costs three times as much per article."""
-    fields = Article._meta.concrete_fields
-    position = {field.attname: i for i, field in enumerate(fields)}
-    defaults = [field.get_default() for field in fields]
-    fresh = [
-        (i, field.default)
-        for i, field in enumerate(fields)
-        if field.has_default() and callable(field.default)
-    ]
-
-    def new(**values) -> Article:
-        row = defaults.copy()
-        for i, make in fresh:  # a callable default (a time, a dict) is made per article
-            row[i] = make()
-        for name, value in values.items():
-            row[position[name]] = value
-        return Article(*row)
-
-    return new
-
-
-new_article = article_maker()
 
 
 def set_lead_image(article: Article, image: LeadImage | None, current: Article | None) -> None:
@@ -828,125 +560,6 @@ def set_lead_image(article: Article, image: LeadImage | None, current: Article |
         setattr(article, f"lead_image_{part}", value)
 
 
-# The sequence is looked up once, not for each id drawn from it.
-RESERVE_IDS_SQL = """WITH sequence AS MATERIALIZED (
-  SELECT pg_get_serial_sequence(%s, %s)::regclass AS id
-) SELECT nextval(sequence.id) FROM sequence, generate_series(1, %s)"""
-
-
-def insert_articles(articles: list[Article], now, search_vectors: list[str] | None = None) -> None:
-    """Insert new, prepared articles, setting their pks.
-
-    On PostgreSQL this is one COPY after reserving the ids from the table's
-    sequence: several times cheaper than bulk_create's INSERT, whose parameter
-    handling dominated the import profile. Elsewhere, bulk_create.
-    `search_vectors` (PostgreSQL), one per article from articles_search_vector(),
-    spares the trigger computing them again (see migration 0005).
-    """
-    for article in articles:
-        article.created_at = article.created_at or now
-        article.updated_at = article.updated_at or now
-    if connection.vendor != "postgresql":
-        times = [(article.created_at, article.updated_at) for article in articles]
-        Article.objects.bulk_create(articles)
-        # bulk_create stamps auto_now fields with the clock; an export's own times win.
-        kept = [
-            a
-            for a, (created, updated) in zip(articles, times, strict=True)
-            if created != now or updated != now
-        ]
-        for article, (created, updated) in zip(articles, times, strict=True):
-            article.created_at, article.updated_at = created, updated
-        if kept:
-            Article.objects.bulk_update(kept, ["created_at", "updated_at"])
-        return
-    table = Article._meta.db_table
-    quote = connection.ops.quote_name
-    fields = copied_fields()
-    columns = [(f.column, f) for f in [Article._meta.pk, *fields]]
-    row_of = copy_row(fields)
-    with connection.cursor() as cursor:
-        cursor.execute(RESERVE_IDS_SQL, [table, Article._meta.pk.column, len(articles)])
-        for article, (pk,) in zip(articles, cursor.fetchall(), strict=True):
-            article.pk = pk
-        # Django translates errors of execute(), not of copy(): a slug clash must
-        # arrive as the IntegrityError claiming_slugs() retries on.
-        with connection.wrap_database_errors:
-            if search_vectors is None:
-                with copy_in(cursor, table, columns) as copy:
-                    for article in articles:
-                        copy.write_row(row_of(article))
-                return
-            # Vectors come as text, which only the text format reads.
-            listed = ", ".join(quote(column) for column, _ in [*columns, ("search_vector", None)])
-            with cursor.copy(f"COPY {quote(table)} ({listed}) FROM STDIN") as copy:
-                for article, vector in zip(articles, search_vectors, strict=True):
-                    copy.write_row((*row_of(article), vector))
-
-
-# Fields whose Python values (str, bool, aware datetime, int or None) psycopg
-# writes exactly as Django's own conversion would.
-PLAIN_FIELDS = (
-    models.CharField,
-    models.TextField,
-    models.BooleanField,
-    models.DateTimeField,
-    models.IntegerField,
-    models.ForeignKey,
-)
-
-
-def copied_fields() -> list:
-    """The article's columns COPY writes after the pk: plain fields first."""
-    fields = [f for f in Article._meta.concrete_fields if not f.primary_key]
-    return sorted(fields, key=lambda f: not isinstance(f, PLAIN_FIELDS))
-
-
-def copy_row(fields: list) -> Callable[[Article], tuple]:
-    """How to read the row COPY writes (pk, then `fields`) off a prepared article.
-
-    Django's per-field conversion was a third of the import's Python time; plain
-    fields skip it and are read all at once, anything else (files, JSON) goes
-    through it.
-    """
-    plain = [f.attname for f in fields if isinstance(f, PLAIN_FIELDS)]
-    converted = [f for f in fields if not isinstance(f, PLAIN_FIELDS)]
-    read_plain = attrgetter("pk", *plain)
-
-    def row(article: Article) -> tuple:
-        return (
-            *read_plain(article),
-            *(f.get_db_prep_save(f.pre_save(article, True), connection) for f in converted),
-        )
-
-    return row
-
-
-def insert_tag_links(links: list[tuple[Article, int]]) -> None:
-    """Insert (article, tag_id) rows of the tags relation, for articles just written.
-
-    On PostgreSQL one COPY, which also gives each row the copy of its article's
-    status and date the tag listing keeps (migrations 0006 and 0009), so the
-    database need not look each article up again.
-    """
-    Through = Article.tags.through
-    if connection.vendor != "postgresql":
-        Through.objects.bulk_create([Through(article_id=a.pk, tag_id=t) for a, t in links])
-        return
-    link = Through._meta.get_field
-    # status and published_at are the listing's copies of the article's (see above).
-    columns = [
-        ("article_id", link("article")),
-        ("tag_id", link("tag")),
-        ("status", Article._meta.get_field("status")),
-        ("published_at", Article._meta.get_field("published_at")),
-    ]
-    with connection.cursor() as cursor:
-        with copy_in(cursor, Through._meta.db_table, columns) as copy:
-            for article, tag_id in links:
-                copy.write_row((article.pk, tag_id, article.status, article.published_at))
-
-
 def find_users(items: list[ImportedArticle]) -> dict[str, int]:
     """Staff accounts named as records' authors, by username, in one query."""
     names = {item.author for item in items if item.author}
@@ -955,33 +568,6 @@ def find_users(items: list[ImportedArticle]) -> dict[str, int]:
     User = get_user_model()
     found = User.objects.filter(**{f"{User.USERNAME_FIELD}__in": names})
     return dict(found.values_list(User.USERNAME_FIELD, "pk"))
-
-
-def among(name: str, values: Iterable, model: type[models.Model] = Article) -> Q:
-    """The condition that field `name` of `model` is one of `values`.
-
-    On PostgreSQL it is `= ANY(%s)` with one array parameter: an IN list of a
-    batch's thousands of placeholders costs psycopg more to convert than the query
-    costs the database to run. Elsewhere, `__in`.
-    """
-    if connection.vendor != "postgresql":
-        return Q(**{f"{name}__in": values})
-    quote = connection.ops.quote_name
-    column = f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(name).column)}"
-    return Q(RawSQL(f"{column} = ANY(%s)", (list(values),), output_field=models.BooleanField()))
-
-
-def is_native(ref: str) -> bool:
-    return ref.startswith(NATIVE_PREFIX)
-
-
-def slug_from_ref(ref: str) -> str:
-    return ref.removeprefix(NATIVE_PREFIX) if is_native(ref) else ""
-
-
-def tag_key(name: str) -> str:
-    """Tags are matched by name without regard to case or surrounding space."""
-    return name.strip().casefold()
 
 
 def tag_slug(name: str) -> str:
