@@ -13,7 +13,7 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models import Q
+from django.db.models import Expression, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -45,22 +45,23 @@ class ArticleQuerySet(LinksQuerySet):
             status=Article.Status.PUBLISHED, published_at__lte=now, trashed_at__isnull=True
         )
 
-    def published_with_tag(self, tag):
+    def published_with_tag(self, tag, now=None):
         """Published articles with `tag`, newest first, at a cost that does not grow
         with the archive or the page's depth.
 
         On PostgreSQL the order comes from the tag's listing: the article–tag rows
         carry a copy of their article's status and date (migration 0006), and an
         index on them lists a tag's published articles newest first. Elsewhere, the
-        plain join.
+        plain join. `tag` and `now` may be Params (articles.compiled).
         """
-        articles = self.published()
+        now = timezone.now() if now is None else now
+        articles = self.published(now)
         if connections[self.db].vendor != "postgresql":
             return articles.filter(tags=tag)
         return articles.filter(
             listings__tag=tag,
             listings__status=Article.Status.PUBLISHED,
-            listings__published_at__lte=timezone.now(),
+            listings__published_at__lte=now,
         ).order_by("-listings__published_at", "-pk")  # pk equals the listing's article_id
 
     def scheduled(self):
@@ -96,19 +97,21 @@ class ArticleQuerySet(LinksQuerySet):
             return self.published() | self.filter(author=user, trashed_at__isnull=True)
         return self.published()
 
-    def with_any_tag(self, tags, per_tag, exclude=()):
+    def with_any_tag(self, tags, per_tag, exclude=(), now=None):
         """Published articles among the newest `per_tag` of each of `tags` (leaving
         out the ids in `exclude`): the section blocks and related stories.
 
         Each tag's newest come from its own indexed listing (published_with_tag) in
         a subquery of its own, so the cost does not grow with the archive; the
         subqueries' ids are gathered with UNION ALL, which both databases accept
-        around subqueries (not around LIMITs of their own).
+        around subqueries (not around LIMITs of their own). `exclude` is a list of
+        ids or one Param; the tags and `now` may be Params too (articles.compiled).
         """
+        left_out = Q(pk=exclude) if isinstance(exclude, Expression) else Q(pk__in=list(exclude))
         parts = [
             Article.objects.filter(
-                pk__in=Article.objects.published_with_tag(tag)
-                .exclude(pk__in=list(exclude))
+                pk__in=Article.objects.published_with_tag(tag, now)
+                .exclude(left_out)
                 .values("pk")[:per_tag]
             ).values("pk")
             for tag in tags
@@ -116,7 +119,7 @@ class ArticleQuerySet(LinksQuerySet):
         if not parts:
             return self.none()
         ids = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-        return self.published().filter(pk__in=ids)
+        return self.published(now).filter(pk__in=ids)
 
 
 class Article(ReadsLinks, Review, Pending, Publishing, TracksStoredValues, VersionedModel):

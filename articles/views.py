@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -149,18 +151,31 @@ RELATED_TAGS = 5  # an article's first tags by name are enough to find four stor
 
 def related_articles(article) -> list[Article]:
     """Up to four published stories sharing a tag with `article`, newest first: one
-    query, each tag's newest read from its own listing (with_any_tag)."""
+    query, each tag's newest read from its own listing (with_any_tag), compiled once
+    per number of tags (articles.compiled)."""
     tag_ids = [tag.pk for tag in article.tag_list[:RELATED_TAGS]]
     if not tag_ids:
         return []
-    related = Article.objects.with_any_tag(tag_ids, RELATED_STORIES, exclude=[article.pk])
-    related = related.only(*RELATED_FIELDS).order_by("-published_at", "-pk")
-    return list(related[:RELATED_STORIES])
+    tags = {f"tag{n}": pk for n, pk in enumerate(tag_ids)}
+    return RELATED_STORIES_QUERIES[len(tag_ids)](now=timezone.now(), exclude=article.pk, **tags)
+
+
+def related_stories(tag_count: int):
+    """The related stories' query for an article with `tag_count` tags, with Params."""
+    now = Param("now", models.DateTimeField())
+    tags = [Param(f"tag{n}", models.BigIntegerField()) for n in range(tag_count)]
+    exclude = Param("exclude", models.BigIntegerField())
+    related = Article.objects.with_any_tag(tags, RELATED_STORIES, exclude=exclude, now=now)
+    return related.only(*RELATED_FIELDS).order_by("-published_at", "-pk")[:RELATED_STORIES]
 
 
 RELATED_FIELDS = (
     "slug", "headline", "published_at", "lead_image", "lead_image_alt", "lead_image_renditions",
 )  # fmt: skip
+RELATED_STORIES_QUERIES = {
+    count: CompiledQuery(Article, partial(related_stories, count))
+    for count in range(1, RELATED_TAGS + 1)
+}
 
 
 class SearchView(PublishedArticlesMixin, ListView):

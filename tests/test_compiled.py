@@ -76,3 +76,21 @@ def test_the_compiled_query_is_the_one_pinned_here():
 
 def test_a_missing_article_is_an_empty_list(db):
     assert views.PUBLIC_ARTICLE_PAGE(slug="nowhere", now=timezone.now()) == []
+
+
+def test_related_stories_compiled_equal_the_orms(make_article):
+    for n in range(8):
+        make_article(headline=f"Story {n}", tags=["politics", "harbour", "sport"][: 1 + n % 3])
+    make_article(
+        headline="Scheduled", tags=["politics"], published_at=timezone.now() + timedelta(hours=1)
+    )
+    for article in Article.objects.published().with_tag_links():
+        tag_ids = [tag.pk for tag in article.tag_list[: views.RELATED_TAGS]]
+        orm = Article.objects.with_any_tag(tag_ids, views.RELATED_STORIES, exclude=[article.pk])
+        orm = orm.only(*views.RELATED_FIELDS).order_by("-published_at", "-pk")
+        compiled = views.related_articles(article)
+        expected = list(orm[: views.RELATED_STORIES])
+        assert [state(a) for a in compiled] == [state(a) for a in expected]
+        assert (
+            len(compiled) == min(views.RELATED_STORIES, len(expected)) and article not in compiled
+        )
