@@ -77,6 +77,7 @@ class Entry(TypedDict):
     expires_at: float
     read_at: int  # the invalidation clock, read before the page's rows
     topics: list[str]  # what the page shows (articles.invalidation)
+    topic_keys: list[bytes] | None  # the topics' keys for the cache's tracked reads
 
 
 # Scheduled publication --------------------------------------------------------------
@@ -228,7 +229,11 @@ def lookup(key: str) -> Entry | None:
     entry = invalidation.read_many([key]).get(key)
     if entry is None or entry["expires_at"] <= time.time():
         return None
-    return entry if invalidation.is_fresh(entry["read_at"], entry["topics"]) else None
+    if (keys := entry.get("topic_keys")) is not None and hasattr(cache, "tracked_values"):
+        fresh = invalidation.is_fresh_by_keys(entry["read_at"], keys)
+    else:
+        fresh = invalidation.is_fresh(entry["read_at"], entry["topics"])
+    return entry if fresh else None
 
 
 CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH",
@@ -325,6 +330,7 @@ def store(
         "expires_at": expires_at,
         "read_at": read_at,
         "topics": sorted(topics),
+        "topic_keys": invalidation.topic_keys(sorted(topics)),
     }
     # Whole seconds, rounded down, so the entry is gone by the scheduled moment.
     timeout = int(expires_at - now)

@@ -49,6 +49,8 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
+from newsroom.tracked_reads import MISSING
+
 logger = logging.getLogger(__name__)
 
 CLOCK_KEY = "page-cache:clock"
@@ -152,6 +154,21 @@ def is_fresh(read_at: int, topics: Iterable[str]) -> bool:
     """Whether no topic changed after a page that read the clock at `read_at`."""
     found = read_many([TOPIC_PREFIX + topic for topic in topics])
     return all(value <= read_at for value in found.values())
+
+
+def topic_keys(topics: Iterable[str]) -> list[bytes] | None:
+    """The topics' keys as the cache's tracked reads take them, made once when a
+    page is stored (None where the cache has no tracked reads)."""
+    if not hasattr(cache, "tracked_keys"):
+        return None
+    return cache.tracked_keys([TOPIC_PREFIX + topic for topic in topics])
+
+
+def is_fresh_by_keys(read_at: int, keys: list[bytes]) -> bool:
+    """is_fresh() for topic_keys(), right after the page itself was read from the
+    tracked copies (whose read applied the invalidations that had arrived)."""
+    values = cache.tracked_values(keys, drain=False)
+    return all(value is MISSING or value <= read_at for value in values)
 
 
 BUMP_SCRIPT = """

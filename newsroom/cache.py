@@ -38,8 +38,23 @@ class RedisCache(redis.RedisCache):
         self._class = RedisCacheClient
         self._tracked = None
 
+    def tracked_keys(self, keys, version=None) -> list[bytes]:
+        """The keys as tracked_values() takes them: made once, read on every hit.
+        Not validated, unlike get_many()'s: the page cache's own keys."""
+        return [self.make_key(key, version=version).encode() for key in keys]
+
+    def tracked_values(self, keys: list[bytes], drain: bool = True) -> list:
+        """The values of keys from tracked_keys(), in order, MISSING where absent."""
+        return self._tracked_reads().values(keys, drain)
+
     def get_many_tracked(self, keys, version=None):
         """get_many(), from this process's tracked copies where it has them."""
+        # Not validated, unlike get_many(): the page cache's own keys, a hundred a hit.
+        names = {self.make_key(key, version=version): key for key in keys}
+        found = self._tracked_reads().get_many(list(names))
+        return {names[name]: value for name, value in found.items()}
+
+    def _tracked_reads(self) -> TrackedReads:
         if self._tracked is None:
             client = self._cache
             url = client._servers[0]  # the primary: where every write lands
@@ -48,7 +63,4 @@ class RedisCache(redis.RedisCache):
                 return client._client.from_url(url, protocol=3, single_connection_client=True)
 
             self._tracked = TrackedReads(connect, client._serializer.loads)
-        # Not validated, unlike get_many(): the page cache's own keys, a hundred a hit.
-        names = {self.make_key(key, version=version): key for key in keys}
-        found = self._tracked.get_many(list(names))
-        return {names[name]: value for name, value in found.items()}
+        return self._tracked

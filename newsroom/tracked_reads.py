@@ -82,6 +82,29 @@ class TrackedReads:
 
     # Reads -------------------------------------------------------------------
 
+    def values(self, keys: list[bytes], drain: bool = True) -> list:
+        """The values of `keys` in order, MISSING for those that do not exist. Without
+        `drain`, the invalidations already applied by a read just before stand."""
+        with self.lock:
+            try:
+                connection = self._connection()
+                if drain:
+                    self._drain(connection)
+                copies = self.copies
+                if all(key in copies for key in keys):
+                    return [copies[key][0] for key in keys]
+                wanted = [key for key in keys if key not in copies]
+                for key, raw in zip(wanted, self.client.mget(wanted), strict=True):
+                    self._keep(key, MISSING if raw is None else self.loads(raw), raw)
+                self._drain(connection)  # invalidations that came with the answer
+                if all(key in copies for key in keys):
+                    return [copies[key][0] for key in keys]
+                raw = self.client.mget(keys)  # invalidated just now: read it
+                return [MISSING if v is None else self.loads(v) for v in raw]
+            except (redis.RedisError, OSError):
+                self._broken()
+                raise
+
     def get_many(self, names: list[str]) -> dict[str, object]:
         """The values of the keys named that exist, from this process when it can."""
         keys = [name.encode() for name in names]
