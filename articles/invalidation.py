@@ -254,11 +254,9 @@ class Pending:
                     )
                 )
                 # The articles now either side of each (their Previous/Next links).
-                public = (
-                    Article.objects.using(db).published().filter(pk__in=chunk).with_neighbours()
-                )
-                for previous, following in public.values_list("previous_link", "next_link"):
-                    topics.update(neighbours(link["id"]) for link in (previous, following) if link)
+                public = Article.objects.using(db).published().filter(pk__in=chunk)
+                for either_side in public.neighbour_ids():
+                    topics.update(neighbours(pk) for pk in either_side if pk)
         checked = sorted(self.checked | self.moved)
         if checked and self.among_newest(checked):
             topics.add(NEWEST)

@@ -12,7 +12,7 @@ from functools import cache
 from typing import NamedTuple
 
 from django.db import connections, models
-from django.db.models import Aggregate, OuterRef, Q, Subquery
+from django.db.models import Aggregate, Expression, F, OuterRef, Subquery, Value
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -150,24 +150,68 @@ class LinksQuerySet(models.QuerySet):
             next_link=first_link(published.newer_than(here), "published_at", "pk"),
         )
 
+    def neighbour_ids(self):
+        """(previous id, next id) of each article, as with_neighbours() finds them."""
+        here = Position(OuterRef("published_at"), OuterRef("pk"))
+        published = self.model.objects.using(self.db).published()
+
+        def first(articles, *order):
+            return Subquery(articles.order_by(*order).values("pk")[:1])
+
+        return self.annotate(
+            previous_id=first(published.older_than(here), "-published_at", "-pk"),
+            next_id=first(published.newer_than(here), "published_at", "pk"),
+        ).values_list("previous_id", "next_id")
+
     def older_than(self, article):
         """Articles before `article` in (published_at, id) order.
 
-        Written as a range on published_at plus a tie-break, so the database can
-        walk the (published_at, id) index from the article's position instead of
-        filtering the whole table.
+        A row comparison, `(published_at, id) < (…, …)`, which the database answers
+        by walking the (published_at, id) index from the article's position, however
+        many articles share its time.
         """
-        return self.filter(
-            Q(published_at__lt=article.published_at) | Q(pk__lt=article.pk),
-            published_at__lte=article.published_at,
-        )
+        return self.filter(InOrder("<", article))
 
     def newer_than(self, article):
         """Articles after `article` in (published_at, id) order."""
-        return self.filter(
-            Q(published_at__gt=article.published_at) | Q(pk__gt=article.pk),
-            published_at__gte=article.published_at,
-        )
+        return self.filter(InOrder(">", article))
+
+
+class InOrder(Expression):
+    """`(published_at, id) <op> (position)`: true of the articles before (`<`) or
+    after (`>`) a position in the public order. PostgreSQL and SQLite both compare
+    rows, and use the (published_at, id) index for it."""
+
+    conditional = True
+    output_field = models.BooleanField()
+
+    def __init__(self, operator: str, position):
+        super().__init__()
+        if operator not in ("<", ">"):
+            raise ValueError(operator)
+        self.operator = operator
+        self.sides = [
+            [F("published_at"), F("pk")],
+            [as_expression(position.published_at), as_expression(position.pk)],
+        ]
+
+    def get_source_expressions(self):
+        return [*self.sides[0], *self.sides[1]]
+
+    def set_source_expressions(self, expressions):
+        self.sides = [list(expressions[:2]), list(expressions[2:])]
+
+    def as_sql(self, compiler, connection):
+        parts, params = [], []
+        for side in self.sides:
+            compiled = [compiler.compile(expression) for expression in side]
+            parts.append(", ".join(sql for sql, _ in compiled))
+            params += [param for _, side_params in compiled for param in side_params]
+        return f"({parts[0]}) {self.operator} ({parts[1]})", params
+
+
+def as_expression(value):
+    return value if hasattr(value, "resolve_expression") else Value(value)
 
 
 class ReadsLinks:
