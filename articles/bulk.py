@@ -59,12 +59,6 @@ LZ4_BODIES_SQL = (
     " WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)"
 )
 
-# A batch's COMMIT returns without waiting for its WAL to reach the disk. The batch
-# stays atomic: a crash of the database server can lose only the last batches
-# reported as written (under a second's worth), never part of one, and running the
-# file again restores them, as after any interruption.
-ASYNCHRONOUS_COMMIT_SQL = "SET LOCAL synchronous_commit = off"
-
 
 @contextmanager
 def batch_settings():
@@ -79,7 +73,6 @@ def batch_settings():
                     # The summary backfill computes these vectors, with the summaries.
                     DEFER_VECTORS_SQL,
                     LZ4_BODIES_SQL,
-                    ASYNCHRONOUS_COMMIT_SQL,
                 ]
             )
         )
