@@ -99,6 +99,18 @@ def unprepared():
         psycopg_connection.prepare_threshold = threshold
 
 
+# The most parameters one statement may carry (PostgreSQL's protocol counts them in
+# 16 bits). bulk_update sends two per field and article (CASE WHEN id = %s THEN %s)
+# and one per article (WHERE id IN), and Django does not split its batches by it on
+# PostgreSQL.
+MAX_PARAMETERS = 65535
+
+
+def update_batch_size(fields: list[str]) -> int:
+    """The most articles one bulk_update of `fields` may write in one statement."""
+    return MAX_PARAMETERS // (2 * len(fields) + 1)
+
+
 def article_maker() -> Callable[..., Article]:
     """`Article(**values)` for building many articles: positional, as `Model.from_db()`
     builds them, since Django's keyword path costs three times as much per article."""

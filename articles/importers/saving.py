@@ -49,6 +49,7 @@ from articles.bulk import (
     insert_tag_links,
     new_article,
     unprepared,
+    update_batch_size,
 )
 from articles.content import base_slug, claiming_slugs, clean_body, process
 from articles.importers.authors import AuthorMatcher, insert_author_links
@@ -519,7 +520,8 @@ class _BatchSaver:
             articles = [article for article, _ in to_update]
             for article in articles:
                 article.updated_at = self.now
-            Article.objects.bulk_update(articles, [*COMPARED_FIELDS, *DERIVED_WRITES, "version"])
+            fields = [*COMPARED_FIELDS, *DERIVED_WRITES, "version"]
+            Article.objects.bulk_update(articles, fields, batch_size=update_batch_size(fields))
             retagged = [(article, ids) for article, ids in to_update if ids is not None]
             if retagged:
                 Through.objects.filter(article_id__in=[a.pk for a, _ in retagged]).delete()

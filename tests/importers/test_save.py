@@ -37,6 +37,23 @@ def test_four_outcomes_each_record_counted_once():
     assert rejected[0].field == "headline" and rejected[0].record == 4
 
 
+def test_a_full_batch_of_updates_fits_in_the_database_parameters():
+    # Updating 1,600 articles in one batch of the default size spells more values
+    # than one PostgreSQL statement may carry; the update is split, not refused.
+    def items(headline):
+        return [
+            ImportedArticle(
+                record=n, import_ref=f"t:{n}", headline=f"{headline} {n}", body="<p>x</p>"
+            )
+            for n in range(1, 1601)
+        ]
+
+    save_articles(items("Story"))
+    result = save_articles(items("Corrected story"))
+    assert (result.updated, result.batches_committed) == (1600, 1)
+    assert Article.objects.filter(headline__startswith="Corrected story").count() == 1600
+
+
 def test_second_run_writes_nothing():
     items = [record(n, tags=["Local", "Weather"]) for n in range(1, 8)]
     first = save_articles(items, batch_size=3)
