@@ -1,5 +1,9 @@
 """Targeted invalidation for the page cache: a change evicts the pages that show it.
 
+(Longer than 400 lines: one mechanism, whose three parts — recording what a page
+shows, what a change bumps, and the clock both compare — share its topics and
+rules; split apart, none could be read without the others.)
+
 Every cached page is filed with the *topics* it shows, recorded while it renders:
 
 - `a:<id>`   an article: every page that loaded it (its own page, the lists and

@@ -1,12 +1,10 @@
 """The article and the one visibility gate (ArticleQuerySet.published).
 
-Everything else an article does lives in a module named for it, mixed in or
-called from here: states and moves (publishing, review, pending), the version
-check (conflicts), the JSON that rides along with a list (links), processing for
-storage (content), old addresses (redirects), the trash (trash). Tags and the
-tag listing are in articles.tags; the other models are registered with the app
-at the end.
-"""
+Everything else an article does lives in a module named for it, mixed in or called
+from here: states and moves (publishing, review, pending), the version check
+(conflicts), the JSON that rides along with a list (links), processing for storage
+(content), old addresses (redirects), the trash (trash). Tags and the tag listing
+are in articles.tags; the other models are registered with the app at the end."""
 
 from functools import partial
 
