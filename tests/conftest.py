@@ -1,12 +1,15 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import count
 
 import pytest
 from django.core.cache import cache
+from django.core.cache.backends import base as cache_base
+from django.core.cache.backends import locmem
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from articles import caching, invalidation
 from articles.models import Article, Tag
 
 
@@ -146,3 +149,32 @@ def hidden(make_article):
             tags=["politics"],
         ),
     ]
+
+
+class Clock:
+    """The wall clock plus an offset, for Django, the cache backend and the page cache."""
+
+    def __init__(self, real):
+        self.real = real
+        self.offset = 0.0
+
+    def time(self):
+        return self.real.time() + self.offset
+
+    def time_ns(self):
+        return int(self.time() * 1e9)
+
+    def now(self):
+        return datetime.fromtimestamp(self.time(), tz=UTC)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Time that a test moves on by raising `clock.offset` (seconds)."""
+    import time
+
+    clock = Clock(time)
+    for module in (locmem, cache_base, caching, invalidation):
+        monkeypatch.setattr(module, "time", clock)
+    monkeypatch.setattr(timezone, "now", clock.now)
+    return clock

@@ -6,8 +6,6 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
-from django.core.cache.backends import base as cache_base
-from django.core.cache.backends import locmem
 from django.core.management import call_command
 from django.utils import timezone
 from django.utils.http import http_date
@@ -400,34 +398,6 @@ def test_lost_clock_never_reuses_an_old_number(client, make_article):
 
 
 # Scheduled articles go live on time ----------------------------------------------
-
-
-class Clock:
-    """The wall clock plus an offset, for the cache backend, the page cache and Django."""
-
-    def __init__(self, real):
-        self.real = real
-        self.offset = 0.0
-
-    def time(self):
-        return self.real.time() + self.offset
-
-    def time_ns(self):
-        return int(self.time() * 1e9)
-
-    def now(self):
-        return datetime.fromtimestamp(self.time(), tz=UTC)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    import time
-
-    clock = Clock(time)
-    for module in (locmem, cache_base, caching, invalidation):
-        monkeypatch.setattr(module, "time", clock)
-    monkeypatch.setattr(timezone, "now", clock.now)
-    return clock
 
 
 def max_age(response) -> int:

@@ -2,48 +2,17 @@
 pin until a time they choose, the latest stories, and a block per section."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from django.core.cache.backends import base as cache_base
-from django.core.cache.backends import locmem
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import caching
 from articles.featuring import Feature
 from articles.models import Article
 from tests.image_factory import image_bytes, upload
 
 pytestmark = pytest.mark.django_db
-
-
-class Clock:
-    """The wall clock plus an offset, for Django, the cache backend and the page cache."""
-
-    def __init__(self, real):
-        self.real = real
-        self.offset = 0.0
-
-    def time(self):
-        return self.real.time() + self.offset
-
-    def time_ns(self):
-        return int(self.time() * 1e9)
-
-    def now(self):
-        return datetime.fromtimestamp(self.time(), tz=UTC)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    import time
-
-    clock = Clock(time)
-    for module in (locmem, cache_base, caching):
-        monkeypatch.setattr(module, "time", clock)
-    monkeypatch.setattr(timezone, "now", clock.now)
-    return clock
 
 
 @pytest.fixture
