@@ -152,7 +152,8 @@ def hidden(make_article):
 
 
 class Clock:
-    """The wall clock plus an offset, for Django, the cache backend and the page cache."""
+    """The wall clock plus an offset, for Django, the cache backend and the page cache
+    (the live server's thread reads the same patched modules)."""
 
     def __init__(self, real):
         self.real = real
@@ -163,6 +164,9 @@ class Clock:
 
     def time_ns(self):
         return int(self.time() * 1e9)
+
+    def monotonic(self):
+        return self.real.monotonic() + self.offset
 
     def now(self):
         return datetime.fromtimestamp(self.time(), tz=UTC)

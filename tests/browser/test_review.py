@@ -3,16 +3,12 @@ it back with a note; the Author reads the note, fixes and resubmits; the Editor
 schedules it, and it goes live by itself in its place, the page cache included.
 The clock is moved by the test, never waited for."""
 
-import time as real_time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from django.core.cache.backends import base as cache_base
-from django.core.cache.backends import locmem
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import caching
 from articles.models import Article
 
 from .pages import front_headlines
@@ -20,35 +16,6 @@ from .test_desk import log_in_by_cookie, staff
 
 pytestmark = pytest.mark.django_db(transaction=True)
 NOTE = "Who says the wall is safe? Name the engineer."
-
-
-class Clock:
-    """The wall clock plus an offset, for Django, the cache backend and the page cache:
-    the live server's thread reads the same patched modules."""
-
-    def __init__(self):
-        self.offset = 0.0
-
-    def time(self):
-        return real_time.time() + self.offset
-
-    def time_ns(self):
-        return int(self.time() * 1e9)
-
-    def monotonic(self):
-        return real_time.monotonic() + self.offset
-
-    def now(self):
-        return datetime.fromtimestamp(self.time(), tz=UTC)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    clock = Clock()
-    for module in (locmem, cache_base, caching):
-        monkeypatch.setattr(module, "time", clock)
-    monkeypatch.setattr(timezone, "now", clock.now)
-    return clock
 
 
 def state(page) -> str:
