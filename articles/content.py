@@ -12,9 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from articles.images import process_lead_image
-from articles.publishing import settle_first_publication
 from articles.sanitize import clean_html, html_to_text
-from articles.summaries import generate_summary
+from articles.summarizer import generate_summary
 from newsroom.routers import primary_reads
 
 SLUG_MAX_LENGTH = 255
@@ -27,7 +26,7 @@ def process(article, *, summarize: bool = True, cleaned: tuple[str, str] | None 
 
     With `summarize=False` a summary due to be generated is left empty (pending):
     bulk paths store many articles first and generate their summaries afterwards
-    on every core (articles/backfill.py), since that costs more than the rest.
+    on every core (editorial/backfill.py), since that costs more than the rest.
     `cleaned` is `clean_body(article.body)` when the caller has it already (imports
     compute it in worker processes).
     A newly uploaded lead image is re-encoded and its renditions stored here too,
@@ -60,7 +59,7 @@ def generated_summary(article) -> str:
 
 
 def reserved_slugs() -> frozenset[str]:
-    """Addresses at the site's root (articles/urls.py, the admin): an article there
+    """Addresses at the site's root (reader/urls.py, the admin): an article there
     would be hidden behind them."""
     return frozenset({"feed", "search", "corrections", settings.ADMIN_URL.strip("/").split("/")[0]})
 
@@ -72,10 +71,8 @@ def base_slug(headline: str) -> str:
 
 def unique_slug(article) -> str:
     """A slug from the headline, with a numeric suffix if another article has it."""
-    from articles.models import Article
-
     slug = candidate = base_slug(article.headline)
-    taken = Article.objects.exclude(pk=article.pk).filter(slug__startswith=slug)
+    taken = type(article)._default_manager.exclude(pk=article.pk).filter(slug__startswith=slug)
     with primary_reads():  # a replica that lags would offer a slug already taken
         existing = set(taken.values_list("slug", flat=True))
     suffix = 2
@@ -85,19 +82,17 @@ def unique_slug(article) -> str:
     return candidate
 
 
-def is_slug_clash(error: IntegrityError) -> bool:
-    """Whether `error` is another article holding the slug: a race for it lost."""
-    from articles.models import Article
-
-    table = Article._meta.db_table
+def is_slug_clash(error: IntegrityError, model) -> bool:
+    """Whether `error` is another `model` row holding the slug: a race for it lost."""
+    table = model._meta.db_table
     diag = getattr(error.__cause__, "diag", None)
     if diag is not None:  # PostgreSQL names the table and the constraint
         return diag.table_name == table and "slug" in (diag.constraint_name or "")
     return f"{table}.slug" in str(error)  # SQLite names the column
 
 
-def claiming_slugs(insert: Callable[[], None], choose_again: Callable[[], None]) -> None:
-    """Run `insert`; when a concurrent save took a slug chosen for it (between the
+def claiming_slugs(model, insert: Callable[[], None], choose_again: Callable[[], None]) -> None:
+    """Run `insert` (of `model` rows); when a concurrent save took a slug chosen for it (between the
     look-up and the insert), `choose_again()` and retry, instead of failing.
 
     Each try runs in a savepoint, so a failed one leaves the caller's transaction usable.
@@ -108,6 +103,14 @@ def claiming_slugs(insert: Callable[[], None], choose_again: Callable[[], None])
                 insert()
             return
         except IntegrityError as error:
-            if attempt == SLUG_ATTEMPTS or not is_slug_clash(error):
+            if attempt == SLUG_ATTEMPTS or not is_slug_clash(error, model):
                 raise
             choose_again()
+
+
+def settle_first_publication(article) -> None:
+    """Keep `first_published_at` true for writes that set status and date directly
+    (imports, demo content): a published article was first public at its date
+    unless it already has a first publication."""
+    if article.status == article.Status.PUBLISHED and article.first_published_at is None:
+        article.first_published_at = article.published_at

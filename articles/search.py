@@ -34,8 +34,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Article, Tag
-from articles.pagination import MAX_PAGES
+from articles.models import MAX_PAGES, Article, Tag
 
 SEARCH_CONFIG = "english"  # articles/search_vector.sql names it (a test checks)
 MAX_QUERY_LENGTH = 200

@@ -37,8 +37,8 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from articles import invalidation  # noqa: E402
 from articles.models import Article  # noqa: E402
+from pagecache import invalidation  # noqa: E402
 
 # When each article's last invalidation finished (wall clock), recorded as it happens.
 flushed: dict[int, float] = {}

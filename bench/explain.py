@@ -27,7 +27,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from articles.models import Article, Tag
-    from articles.sitemaps import ArticleSitemap
+    from reader.sitemaps import ArticleSitemap
 
     total = Article.objects.count()
     middle = Article.objects.published().order_by("-published_at")[total // 2 :][:1].get()

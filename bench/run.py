@@ -382,8 +382,8 @@ def demo_stories(n: int) -> list:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
     django.setup()
-    from articles.demo_pictures import ensure_pictures
-    from articles.management.commands.seed_demo import Command
+    from ingest.demo_pictures import ensure_pictures
+    from ingest.management.commands.seed_demo import Command
 
     rng = random.Random(2026)
     pictures = ensure_pictures()
@@ -419,7 +419,7 @@ def import_throughput(env: dict) -> str:
     manage(import_env, "migrate", "--noinput")
     # The two phases import_articles runs by default, timed one by one: storing
     # (sanitized, tagged, live), then generating the summaries the file lacks,
-    # which also computes those articles' search vectors (see articles/backfill.py).
+    # which also computes those articles' search vectors (see editorial/backfill.py).
     started = time.perf_counter()
     manage(import_env, "import_articles", str(path), "--format", "jsonl", "--defer-summaries")
     stored = time.perf_counter() - started
@@ -437,7 +437,7 @@ def import_throughput(env: dict) -> str:
 
 
 def summary_throughput() -> str:
-    from articles.summaries import generate_summary
+    from articles.summarizer import generate_summary
 
     stories = demo_stories(300)
     words = statistics.mean(len(s.body_text.split()) for s in stories)

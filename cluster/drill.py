@@ -197,14 +197,15 @@ class Drill:
         marker = "draft" + "".join(random.choices("bcdfghjklmnpqrstvwxz", k=10))
         story, draft = f"harbour-{token}-reopens", f"harbour-{marker}-plan"
         # Known before it exists, so every page fetched after the commit is read right.
-        # It is written and published as the desk does (publish(), by=None being the
-        # operator running a command), in one transaction.
+        # It is written and published as the desk does (editorial.publishing.publish(),
+        # by=None being the operator running a command), in one transaction.
         self.known_slugs |= {story, draft}
         self.hidden_slugs.add(draft)
         self.draft_marker = marker
         code = (
             "import time; from django.db import transaction; "
-            "from articles.models import Article, Tag; tag = Tag.objects.get(slug='climate')\n"
+            "from articles.models import Article, Tag; from editorial import publishing; "
+            "tag = Tag.objects.get(slug='climate')\n"
             "with transaction.atomic():\n"
             f"    draft = Article.objects.create(headline='Harbour {marker} plan', slug='{draft}', "
             f"body='<p>Not yet {marker}.</p>', status='draft'); draft.tags.add(tag)\n"
@@ -212,7 +213,7 @@ class Drill:
             f"    story = Article.objects.create(headline='Harbour {token} reopens', "
             f"slug='{story}', "
             f"body='<p>The harbour {token} is open.</p>', status='draft')\n"
-            "    story.tags.add(tag); story.publish(None)\n"
+            "    story.tags.add(tag); publishing.publish(story, None)\n"
             "print(time.time())"
         )
         committed = float(s.manage("shell", "--no-imports", "-c", code))

@@ -311,7 +311,8 @@ def stop_app(number: int, sig: int = signal.SIGTERM) -> None:
 
 
 def write_haproxy_config(path: Path, port: int, stats_port: int, app_ports) -> None:
-    """cluster/haproxy.cfg with its ports filled in (tests/test_shared_cache.py uses it too)."""
+    """cluster/haproxy.cfg with its ports filled in (tests/pagecache/test_shared_cache.py
+    uses it too)."""
     config = (Path(__file__).parent / "haproxy.cfg").read_text()
     app1, app2 = app_ports
     for placeholder, value in {

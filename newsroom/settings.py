@@ -66,9 +66,12 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
 if prefix := CACHES["default"].pop("key_prefix", None):
     CACHES["default"]["KEY_PREFIX"] = prefix
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "newsroom.cache.RedisCache"  # one client per pool
+    CACHES["default"]["BACKEND"] = "pagecache.redis_client.RedisCache"  # one client per pool
 
+# One app per role (README, Layout); the desk comes before the admin, whose
+# templates it overrides.
 INSTALLED_APPS = [
+    "desk",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -78,15 +81,20 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_prose_editor",  # the body's rich-text editor in the admin; ships its assets
     "axes",
-    "reversion",  # articles' revisions (articles/history.py)
+    "reversion",  # articles' revisions (editorial/history.py)
     "articles",
+    "editorial",
+    "pagecache",
+    "reader",
+    "ingest",
+    "summaries",
 ]
 
 MIDDLEWARE = [
     # First: it stores the final response, security headers included, so a hit skips
     # everything below (and newsroom.wsgi serves most hits before Django at all). An
     # http:// address to be redirected, a NUL byte or a static file is never stored.
-    "articles.caching.PageCacheMiddleware",
+    "pagecache.caching.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "newsroom.middleware.RejectNulBytesMiddleware",
@@ -96,7 +104,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # An article edit posted after the session expired is kept for after login.
-    "articles.expired_edits.KeepExpiredEditsMiddleware",
+    "desk.expired_edits.KeepExpiredEditsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -124,7 +132,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "articles.context_processors.site",
+                "reader.context_processors.site",
             ],
         },
     },
@@ -191,7 +199,7 @@ SECURE_CSP = {
     "script-src": [CSP.SELF, CSP.NONCE],
     # Plus exactly one inline stylesheet: TipTap's base CSS, which the admin's body
     # editor (django-prose-editor) injects as a <style> element. A hash allows that
-    # text and nothing else; tests/test_security_settings.py checks it still matches.
+    # text and nothing else; tests/newsroom/test_security_settings.py checks it still matches.
     "style-src": [CSP.SELF, PROSE_EDITOR_STYLE_HASH],
     "img-src": [CSP.SELF, "https:"],  # bodies link images elsewhere; data: is sanitized away
     "font-src": [CSP.SELF],
@@ -238,7 +246,8 @@ SITE_NAME = env("SITE_NAME", default="The Newsroom")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 ADMIN_URL = env("ADMIN_URL", default="admin/")
 
-# Lead images (articles/images/): refused above these limits; resized to these widths.
+# Lead images (articles/images/, ingest/fetch.py): refused above these limits;
+# resized to these widths.
 LEAD_IMAGE_MAX_BYTES = env.int("LEAD_IMAGE_MAX_BYTES", default=10 * 1024 * 1024)
 LEAD_IMAGE_MAX_PIXELS = env.int("LEAD_IMAGE_MAX_PIXELS", default=40_000_000)
 LEAD_IMAGE_WIDTHS = [320, 640, 960, 1280]

@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt, sitemap_index
 from newsroom import views
+from reader.sitemaps import SITEMAPS, news_sitemap, robots_txt, sitemap_index
 
 handler500 = "newsroom.views.server_error"
 
@@ -22,7 +22,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS, "template_name": "sitemaps/urlset.xml"},
         name="sitemap_section",
     ),
-    path("", include("articles.urls")),
+    path("", include("reader.urls")),
 ]
 
 # Uploaded media in development only; production serves MEDIA_ROOT from the web

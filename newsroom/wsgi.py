@@ -7,11 +7,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 
 class PageCacheApplication:
     """Serves stored pages before Django: most hits then cost a dictionary look-up
-    and no request object, middleware or view (articles.caching.serve_hit). Every
+    and no request object, middleware or view (pagecache.caching.serve_hit). Every
     other request goes to Django, where the page cache middleware runs first."""
 
     def __init__(self, application):
-        from articles.caching import serve_hit
+        from pagecache.caching import serve_hit
 
         self.application = application
         self.serve_hit = serve_hit

@@ -9,8 +9,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles import caching, invalidation
 from articles.models import Article, Tag
+from pagecache import caching, invalidation
 
 
 @pytest.fixture(scope="session")
@@ -42,7 +42,7 @@ def empty_cache(settings):
     """An empty cache for each test (rolled-back rows send no signals), and no page cache.
 
     Views are tested, and their queries pinned, without the page cache in front;
-    tests/test_caching.py turns it on and tests it, including what a miss costs.
+    tests/pagecache/test_caching.py turns it on and tests it, including what a miss costs.
     """
     settings.PAGE_CACHE_TIMEOUT = 0
     cache.clear()
@@ -123,7 +123,7 @@ def make_user(db):
 @pytest.fixture
 def roles(db):
     """The Authors and Editors groups with their permissions, as `migrate` leaves them."""
-    from articles.roles import setup_roles
+    from editorial.roles import setup_roles
 
     setup_roles()
 

@@ -5,12 +5,12 @@ The work is split by role, and only the cheap parts load with the models:
 - `fields`: the model field, its form field and the save hook (`process_lead_image`);
 - `display`: reading the stored description for templates, feeds and social cards;
 - `uploads`: decoding and checking an upload, and the re-encoded copy we store;
-- `renditions`: the resized copies pages build `srcset` from;
-- `fetch`: downloading an external image for an operator, behind an SSRF guard.
+- `renditions`: the resized copies pages build `srcset` from.
 
-`uploads` and `renditions` need Pillow, `fetch` needs urllib and sockets; they
-are imported when a file is actually checked, stored or fetched, so a process
-that only serves pages never loads them.
+(Downloading an external image for an operator is ingest.fetch's.)
+
+`uploads` and `renditions` need Pillow; they are imported when a file is
+actually checked or stored, so a process that only serves pages never loads them.
 
 This package's own names are the cheap ones; migrations refer to
 `articles.images.LeadImageField`.
@@ -31,7 +31,7 @@ __all__ = [
 
 
 def __getattr__(name):
-    # articles/importers/media.py imports clean_copy from here; resolving it on
+    # ingest/importers/media.py imports clean_copy from here; resolving it on
     # first use keeps Pillow out of startup.
     if name == "clean_copy":
         from articles.images.uploads import clean_copy

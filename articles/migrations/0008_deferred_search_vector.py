@@ -1,7 +1,7 @@
 """PostgreSQL: an import may leave an article's search vector to its summary's backfill.
 
 An import stores articles first and generates their missing summaries afterwards
-(articles/backfill.py). The summary is part of the search vector, so a vector
+(editorial/backfill.py). The summary is part of the search vector, so a vector
 computed when such an article is inserted would be thrown away and computed again
 moments later. Inside an import's own transactions (`SET LOCAL
 newsroom.defer_search_vector = 'on'`), an article whose summary is still empty gets

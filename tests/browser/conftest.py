@@ -13,7 +13,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from ci import skip_or_fail_in_ci
+
+from tests.ci import skip_or_fail_in_ci
 
 from .pages import DESKTOP
 
@@ -89,7 +90,7 @@ def vnu_command():
 
 @pytest.fixture(params=["light", "dark"])
 def scheme(request):
-    """Both colour schemes of static/css/site.css (and of the admin)."""
+    """Both colour schemes of reader/static/css/site.css (and of the admin)."""
     return request.param
 
 
@@ -142,7 +143,7 @@ def page(new_page):
 @pytest.fixture
 def roles(settings):
     """The Authors and Editors groups, for tests that log staff in."""
-    from articles.roles import setup_roles
+    from editorial.roles import setup_roles
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast
     setup_roles()

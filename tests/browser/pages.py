@@ -6,6 +6,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from articles.models import Article
+from editorial import publishing
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
@@ -97,7 +98,7 @@ def axe_violations(page, axe_script) -> list[str]:
 
 def add_correction(article, note="An earlier version gave the wrong closing time."):
     """A correction published under `article`, as the desk's save_change() makes one."""
-    article.save_change(by=None, kind="correction", note=note)
+    publishing.save_change(article, by=None, kind="correction", note=note)
     return article
 
 
@@ -105,9 +106,9 @@ def make_newspaper(make_article, make_tag):
     """A front page with hierarchy: sections, two reporters, pictured stories, a pinned
     lead and top stories, and tags shared so every story has related ones. Returns
     the stories by name."""
-    from articles.authors import Author
-    from articles.demo_pictures import ensure_pictures
-    from articles.featuring import Feature
+    from articles.models.author import Author
+    from articles.models.feature import Feature
+    from ingest.demo_pictures import ensure_pictures
 
     for order, name in enumerate(["Politics", "Transport", "Culture", "Sport"], 1):
         make_tag(name, is_section=True, section_order=order)

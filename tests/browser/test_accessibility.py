@@ -11,7 +11,7 @@ from .pages import DESKTOP, PHONE, add_correction, axe_violations, make_newspape
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# Backgrounds of the two schemes in static/css/site.css, to prove the scheme applied.
+# Backgrounds of the two schemes in reader/static/css/site.css, to prove the scheme applied.
 BACKGROUNDS = {"light": "rgb(255, 255, 255)", "dark": "rgb(18, 18, 18)"}
 
 

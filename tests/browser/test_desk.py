@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from articles.publishing import NOT_AN_EDITOR
+from editorial.publishing import NOT_AN_EDITOR
 
 from .pages import axe_violations, card_headlines
 
@@ -180,7 +180,7 @@ def test_author_cannot_publish(new_page, live_server, roles):
 
 def test_article_form_has_no_axe_violations(new_page, live_server, roles, axe_script, scheme):
     """The whole form, including the controls Django and its packages render unnamed,
-    which static/js/desk.js and the form name."""
+    which desk/static/js/desk.js and the form name."""
     page = new_page(color_scheme=scheme, bypass_csp=True)
     log_in_by_cookie(page, staff("eve", "Editors"), live_server)
     page.goto(ADD_URL)

@@ -5,9 +5,9 @@ gives it back."""
 import pytest
 from django.urls import reverse
 
-from articles import history
 from articles.models import Article
-from articles.roles import setup_roles
+from editorial import history
+from editorial.roles import setup_roles
 
 from .test_desk import log_in_by_cookie, messages, staff
 

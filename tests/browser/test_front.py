@@ -9,9 +9,9 @@ from urllib.request import urlopen
 import pytest
 from django.utils import timezone
 
-from articles.featuring import Feature
 from articles.models import Article
-from articles.roles import setup_roles
+from articles.models.feature import Feature
+from editorial.roles import setup_roles
 
 from .pages import DESKTOP, PHONE, SCREENSHOTS, make_newspaper
 from .test_desk import log_in_by_cookie, staff

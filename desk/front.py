@@ -1,0 +1,78 @@
+"""The desk's side of the front of the paper: author profiles, bylines, featuring.
+
+Imported by desk.admin, which adds the inlines to the article form. Only
+Editors feature stories (the Feature permissions; setup_roles gives them).
+"""
+
+from django.contrib import admin
+from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT, ManagementForm
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from articles.models.author import ArticleAuthor, Author
+from articles.models.feature import Feature
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "role", "slug", "user"]
+    search_fields = ["name", "role"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["user"]
+    fields = ["name", "slug", "role", "bio", "photo", "website", "social_url", "user"]
+    autocomplete_fields = ["user"]
+
+
+class OptionalInlineFormSet(BaseInlineFormSet):
+    """A post without this inline's part (a script, a form from before the inline
+    existed) leaves the inline's rows as they are instead of failing the whole
+    article form with "ManagementForm data is missing"."""
+
+    @cached_property
+    def management_form(self):
+        if self.is_bound and f"{self.prefix}-{TOTAL_FORM_COUNT}" not in self.data:
+            data = {
+                f"{self.prefix}-{TOTAL_FORM_COUNT}": 0,
+                f"{self.prefix}-{INITIAL_FORM_COUNT}": 0,
+            }
+            form = ManagementForm(data, auto_id=self.auto_id, prefix=self.prefix)
+            form.full_clean()
+            return form
+        return super().management_form
+
+
+class ArticleAuthorInline(admin.StackedInline):
+    model = ArticleAuthor
+    formset = OptionalInlineFormSet
+    extra = 0
+    autocomplete_fields = ["author"]
+    fields = ["author", "position"]
+    verbose_name = "author"
+    verbose_name_plural = "Authors (the byline, in order of position)"
+
+
+class FeatureInline(admin.StackedInline):
+    """Feature this story on the front page, from the article's own form."""
+
+    model = Feature
+    formset = OptionalInlineFormSet
+    extra = 0
+    max_num = 1
+    fields = ["slot", "expires_at"]
+    verbose_name = verbose_name_plural = "Front page: lead or top story, until a time you choose"
+
+
+@admin.register(Feature)
+class FeatureAdmin(admin.ModelAdmin):
+    """The front page's pins at a glance: what leads, what is on top, until when."""
+
+    list_display = ["article", "slot", "expires_at", "active"]
+    list_filter = ["slot"]
+    list_select_related = ["article"]
+    autocomplete_fields = ["article"]
+    fields = ["article", "slot", "expires_at"]
+
+    @admin.display(boolean=True, description="On the front now")
+    def active(self, obj):
+        return obj.expires_at is None or obj.expires_at > timezone.now()
