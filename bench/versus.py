@@ -9,10 +9,17 @@ each page kind on one side, then the other, `--rounds` times; then each side imp
 the same JSON Lines file into a fresh database, in turn. A side's figure is the
 median of its rounds, and the ratio this/REF is the median of the rounds' ratios, so
 a drift in the machine's speed during the run moves both sides alike.
+
+Beside requests a second, each page row gives the app's CPU time a request (the
+gunicorn workers' user and system time over the requests served), which other load
+on the machine moves far less than throughput; the import row gives the command's
+own CPU time beside its wall time (PostgreSQL's share is in the wall time only).
 """
 
 import argparse
 import json
+import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -65,6 +72,19 @@ def worktree(ref: str):
         shutil.rmtree(path.parent, ignore_errors=True)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system time of a gunicorn master and its workers so far."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [pid]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        pids += [int(child) for child in (task / "children").read_text().split()]
+    total = 0
+    for each in pids:
+        fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
 @contextmanager
 def server(root: Path, env: dict, port: int):
     process = subprocess.Popen(
@@ -78,7 +98,7 @@ def server(root: Path, env: dict, port: int):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"{root}: gunicorn did not start")
             time.sleep(0.3)
-        yield port
+        yield port, process.pid
     finally:
         process.terminate()
         process.wait(timeout=60)
@@ -99,20 +119,26 @@ def url_lists(database: str) -> dict[str, list[str]]:
 
 def pages(sides: dict[str, Path], env: dict, rounds: int) -> dict:
     lists = url_lists(DATABASE_URL)
-    rps: dict[str, dict[str, list[float]]] = {kind: {s: [] for s in sides} for kind in KINDS}
+    rps = {kind: {side: [] for side in sides} for kind in KINDS}
+    cpu_ms = {kind: {side: [] for side in sides} for kind in KINDS}
     with ExitStack() as stack:
-        ports = {
+        servers = {
             name: stack.enter_context(server(root, env, PORT + n))
             for n, (name, root) in enumerate(sides.items())
         }
-        for port in ports.values():  # only URLs that answer on both sides
+        for port, _ in servers.values():  # only URLs that answer on both sides
             for kind in KINDS:
                 lists[kind] = [u for u in lists[kind] if fetch_status(port, u) == 200]
         for _ in range(rounds):
             for kind in KINDS:
-                for name, port in ports.items():
-                    rps[kind][name].append(wrk(port, lists[kind], DURATION, CONNECTIONS)["rps"])
-    return rps
+                for name, (port, pid) in servers.items():
+                    before = cpu_seconds(pid)
+                    stats = wrk(port, lists[kind], DURATION, CONNECTIONS)
+                    rps[kind][name].append(stats["rps"])
+                    cpu_ms[kind][name].append(
+                        1000 * (cpu_seconds(pid) - before) / stats["requests"]
+                    )
+    return rps, cpu_ms
 
 
 def imports(sides: dict[str, Path], env: dict, rounds: int, count: int) -> dict:
@@ -130,17 +156,21 @@ def imports(sides: dict[str, Path], env: dict, rounds: int, count: int) -> dict:
             }) + "\n")  # fmt: skip
     parts = urlparse(DATABASE_URL)
     scratch = parts._replace(path=parts.path + "_import").geturl()
-    seconds: dict[str, list[float]] = {name: [] for name in sides}
+    seconds = {name: [] for name in sides}
+    cpu = {name: [] for name in sides}
     for _ in range(rounds):
         for name, root in sides.items():
             recreate_database(scratch)
             side_env = {**env, "DATABASE_URL": scratch}
             manage(root, side_env, "migrate", "--noinput")
+            used = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
             manage(root, side_env, "import_articles", str(path), "--defer-summaries")
             seconds[name].append(time.perf_counter() - started)
+            now = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu[name].append(now.ru_utime + now.ru_stime - used.ru_utime - used.ru_stime)
     shutil.rmtree(path.parent, ignore_errors=True)
-    return seconds
+    return seconds, cpu
 
 
 def ratio(mine: list[float], theirs: list[float]) -> float:
@@ -166,17 +196,24 @@ def main() -> None:
         print(f"{time.strftime('%Y-%m-%d %H:%M %Z')} | {machine()} | {args.size:,} articles,"
               f" page cache off, gunicorn {WORKERS} workers, wrk {CONNECTIONS} connections,"
               f" {DURATION} s a measurement, {args.rounds} rounds")  # fmt: skip
-        rps = pages(sides, env, args.rounds)
-        print(f"{'page':8} {'this req/s':>11} {args.ref + ' req/s':>16} {'this/' + args.ref:>14}")
-        for kind, by_side in rps.items():
-            mine, theirs = by_side["this"], by_side[args.ref]
-            print(f"{kind:8} {statistics.median(mine):11,.0f} {statistics.median(theirs):16,.0f}"
-                  f" {ratio(mine, theirs):14.2f}")  # fmt: skip
-        seconds = imports(sides, env, args.rounds, args.import_count)
-        mine, theirs = seconds["this"], seconds[args.ref]
-        print(f"import of {args.import_count:,} JSON Lines articles: this"
-              f" {statistics.median(mine):.1f} s, {args.ref} {statistics.median(theirs):.1f} s,"
-              f" time this/{args.ref} {ratio(mine, theirs):.2f}")  # fmt: skip
+        rps, cpu_ms = pages(sides, env, args.rounds)
+        other = args.ref
+        columns = f"{'req/s':>7} {other:>9} {'ratio':>6}   {'CPU ms':>7} {other:>9} {'ratio':>6}"
+        print(f"{'page':8} {columns}")
+        for kind in KINDS:
+            (a, b), (c, d) = (
+                (rps[kind]["this"], rps[kind][other]),
+                (cpu_ms[kind]["this"], cpu_ms[kind][other]),
+            )
+            print(f"{kind:8} {statistics.median(a):7,.0f} {statistics.median(b):9,.0f}"
+                  f" {ratio(a, b):6.2f}   {statistics.median(c):7.2f} {statistics.median(d):9.2f}"
+                  f" {ratio(c, d):6.2f}")  # fmt: skip
+        seconds, cpu = imports(sides, env, args.rounds, args.import_count)
+        for label, figures in (("wall", seconds), ("CPU", cpu)):
+            mine, theirs = figures["this"], figures[other]
+            print(f"import of {args.import_count:,} JSON Lines articles, {label} time: this"
+                  f" {statistics.median(mine):.1f} s, {other} {statistics.median(theirs):.1f} s,"
+                  f" this/{other} {ratio(mine, theirs):.2f}")  # fmt: skip
 
 
 if __name__ == "__main__":
