@@ -3,14 +3,17 @@
 For each data size (BENCH_SIZES, default 10,000 then 1,000,000 articles) it fills a
 scratch PostgreSQL database with `seed_demo`, serves the site with gunicorn
 (DEBUG=False) on 127.0.0.1 and drives it with wrk over many URLs of each page kind:
-once with the page cache off ("uncached") and once with it on ("cached"). Every
-page is reported as a ratio to two reference points served by the same gunicorn
+once with the page cache off ("uncached") and once with it on ("cached"). Each page
+kind (article, front, tag, section, author, feed, search) is reported with its req/s,
+the app's CPU per request (the gunicorn processes' user and system time over the
+requests wrk counted) and as a ratio to two reference points served by the same gunicorn
 settings in the same run (bench/reference/): the *bare floor* (a Django project
 with no apps, no middleware and no database) and the *one-row limit* (the same
 project reading one article row by slug with one SQL query). Then the churn phase
 (bench/churn.py: readers while an editor and an import change articles), a
 64-connection load run over every kind, the import throughput of a JSON Lines file
-and the summarizer's throughput.
+and the summarizer's throughput. Each run adds a line to bench/LOG.md with every
+kind's uncached req/s, ratio to the one-row limit and CPU ms at every size.
 
 Environment: BENCH_QUICK=1 (10,000 articles, short runs), BENCH_SIZES=10000,50000,
 BENCH_DURATION (seconds per measurement), BENCH_LOAD_DURATION, BENCH_WORKERS,
@@ -62,14 +65,17 @@ DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://newsroom:newsroom@127.0.0.1:5432/newsroom_bench"
 )
 SEARCH_WORDS = ["harbour", "council", "flood", "library", "solar", "school", "rail", "budget"]
-KINDS = ["floor", "article", "front", "tag", "feed", "search"]
+LOG = ROOT / "bench" / "LOG.md"
+RUNS_HEADING = "## Every run of bench/run.py, newest first"
 CHURN_DURATION = int(os.environ.get("BENCH_CHURN_DURATION", "20" if QUICK else "60"))
 CHURN_SIZE = int(os.environ.get("BENCH_CHURN_SIZE", "20000"))
-# Targets (docs/PRODUCT.md, Budgets): uncached pages against the one-row limit,
-# cached pages against the bare floor.
-UNCACHED_TARGETS = {"article": 0.8, "front": 0.5, "tag": 0.5}
+# Targets: uncached pages against the one-row limit (issue 29's round; the standing
+# goal of docs/PRODUCT.md stays 0.8 and 0.5), cached pages against the bare floor.
+UNCACHED_TARGETS = {"article": 0.5, "front": 0.25, "tag": 0.25, "section": 0.25, "author": 0.25}
 CACHED_TARGETS = {"article": 0.85, "front": 0.85, "tag": 0.85, "feed": 0.85}
-LATENCY_KINDS = ["article", "front", "tag"]  # the 1M-vs-10k budget
+PAGE_KINDS = ["article", "front", "tag", "section", "author"]  # the LOG line's
+LATENCY_KINDS = PAGE_KINDS  # every page kind at the largest size against the smallest
+LATENCY_BUDGET = 1.1
 
 
 def say(line: str = "") -> None:
@@ -191,15 +197,25 @@ def url_lists(server_env: dict, size: int) -> dict[str, list[str]]:
             [ids],
         )
     ]
-    tags = [row[0] for row in sql(DATABASE_URL, "SELECT slug FROM articles_tag")]
+    tags, sections = [], []
+    for slug, is_section in sql(DATABASE_URL, "SELECT slug, is_section FROM articles_tag"):
+        (sections if is_section else tags).append(slug)
+    authors = [row[0] for row in sql(DATABASE_URL, "SELECT slug FROM articles_author")]
     pages = [1, 2, 3, 5, 10, 25, 50]
+
+    def deep(base: str) -> list[str]:
+        return [base + (f"?page={n}" if n > 1 else "") for n in pages]
+
     lists = {
         "floor": ["/bench/floor/"],
         "article": [f"/{slug}/" for slug in slugs],
         "front": ["/"] + [f"/?page={n}" for n in pages[1:]],
-        "tag": [f"/tags/{t}/" + (f"?page={n}" if n > 1 else "") for t in tags for n in pages],
+        "tag": [url for t in tags for url in deep(f"/tags/{t}/")],
+        # A section is a tag editors show in the header: the same view, busier tags.
+        "section": [url for t in sections for url in deep(f"/tags/{t}/")],
+        "author": [url for a in authors for url in deep(f"/authors/{a}/")],
         "feed": ["/feed/", "/feed/atom/", "/feed.json"]
-        + [f"/tags/{t}/{f}" for t in tags for f in ("feed/", "feed/atom/", "feed.json")],
+        + [f"/tags/{t}/{f}" for t in tags + sections for f in ("feed/", "feed/atom/", "feed.json")],
         "search": [f"/search/?q={w}" for w in SEARCH_WORDS]
         + [f"/search/?q={a}+{b}" for a in SEARCH_WORDS[:4] for b in SEARCH_WORDS[4:]],
     }
@@ -228,6 +244,22 @@ def fetch_status(port: int, path: str) -> int:
 # Serving and load --------------------------------------------------------------------
 
 
+SERVERS: dict[int, int] = {}  # port -> the gunicorn master's pid, while it serves
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system time of a gunicorn master and its workers so far."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [pid]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        pids += [int(child) for child in (task / "children").read_text().split()]
+    total = 0
+    for each in pids:
+        fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
 @contextmanager
 def server(
     env: dict, app: str = "newsroom.wsgi:application", probe: str = "/bench/floor/", port=PORT
@@ -248,14 +280,19 @@ def server(
             if process.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit("gunicorn did not start")
             time.sleep(0.3)
+        SERVERS[port] = process.pid
         yield port
     finally:
+        SERVERS.pop(port, None)
         process.terminate()
         process.wait(timeout=60)
         log.close()
 
 
 def wrk(port: int, urls: list[str], seconds: int, connections: int, script="rotate.lua") -> dict:
+    """wrk's figures for `urls` on `port`, with the server's CPU ms per request."""
+    pid = SERVERS.get(port)
+    cpu_before = cpu_seconds(pid) if pid else None
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
         listing.write("\n".join(urls) + "\n")
     command = ["wrk", "-t", str(min(2, connections)), "-c", str(connections)]
@@ -266,6 +303,8 @@ def wrk(port: int, urls: list[str], seconds: int, connections: int, script="rota
     stats = json.loads(next(ln for ln in out.splitlines() if ln.startswith("BENCH "))[6:])
     stats["rps"] = stats["requests"] / (stats["duration_us"] / 1e6)
     stats["errors"] = sum(stats[k] for k in ("connect", "read", "write", "status", "timeout"))
+    if cpu_before is not None:
+        stats["cpu_ms"] = (cpu_seconds(pid) - cpu_before) * 1000 / max(stats["requests"], 1)
     return stats
 
 
@@ -305,13 +344,14 @@ def reference_server(lists: dict[str, list[str]]):
 
 def table(mode: str, results: dict[str, dict]) -> None:
     say(
-        f"  {'page':<11} {'mode':<9} {'req/s':>8} {'median ms':>10} {'p99 ms':>8}"
+        f"  {'page':<11} {'mode':<9} {'req/s':>8} {'CPU ms':>7} {'median ms':>10} {'p99 ms':>8}"
         f" {'bare floor':>10} {'one-row':>8} {'× bare floor':>13} {'× one-row':>10}"
     )
     for kind, r in results.items():
         name = "site floor" if kind == "floor" else kind  # the site's middleware, no query
         say(
-            f"  {name:<11} {mode:<9} {r['rps']:>8.0f} {r['p50_us'] / 1000:>10.1f}"
+            f"  {name:<11} {mode:<9} {r['rps']:>8.0f} {r['cpu_ms']:>7.2f}"
+            f" {r['p50_us'] / 1000:>10.1f}"
             f" {r['p99_us'] / 1000:>8.1f} {r['bare']:>10.0f} {r['row']:>8.0f}"
             f" {r['rps'] / r['bare']:>13.2f} {r['rps'] / r['row']:>10.2f}"
             + (f"  ERRORS {r['errors']}" if r["errors"] else "")
@@ -325,12 +365,42 @@ def verdicts(uncached: dict, cached: dict) -> list[str]:
             ratio = uncached[kind]["rps"] / uncached[kind]["row"]
             verdict = "met" if ratio >= target else "MISSED"
             lines.append(f"uncached {kind} {ratio:.2f}× one-row (≥ {target}) {verdict}")
+        else:
+            lines.append(f"uncached {kind}: not measured (no such page in this database) MISSED")
     for kind, target in CACHED_TARGETS.items():
         if kind in cached:
             ratio = cached[kind]["rps"] / cached[kind]["bare"]
             verdict = "met" if ratio >= target else "MISSED"
             lines.append(f"cached {kind} {ratio:.2f}× bare floor (≥ {target}) {verdict}")
     return lines
+
+
+def log_run(started: str, uncached: dict[int, dict]) -> None:
+    """One line in bench/LOG.md for this run: each size's uncached page kinds, side by side."""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    sizes = "; ".join(
+        f"{size:,} articles: "
+        + ", ".join(
+            f"{kind} {r['rps']:,.0f} req/s {r['rps'] / r['row']:.2f}× {r['cpu_ms']:.2f} ms"
+            for kind, r in results.items()
+            if kind in PAGE_KINDS
+        )
+        for size, results in uncached.items()
+    )
+    line = (
+        f"- {started}, {commit or 'no commit'}, {CORES} cores, load"
+        f" {os.getloadavg()[0]:.1f}, {WORKERS} workers, {DURATION} s a row: uncached"
+        f" (req/s, × one-row limit, app CPU ms a request) {sizes}"
+    )
+    text = LOG.read_text()
+    if RUNS_HEADING not in text:
+        intro, _, rest = text.partition("\n## ")
+        text = f"{intro}\n{RUNS_HEADING}\n\n\n## {rest}"
+    text = text.replace(RUNS_HEADING + "\n\n", f"{RUNS_HEADING}\n\n{line}\n", 1)
+    LOG.write_text(text)
+    say(f"  bench/LOG.md: {line}")
 
 
 # Churn ---------------------------------------------------------------------------------
@@ -469,9 +539,11 @@ def main() -> None:
         f"DEBUG=False, PostgreSQL, cache {cache.split('?')[0]} | wrk {CONNECTIONS} connections,"
         f" {DURATION} s per row"
     )
+    started = time.strftime("%Y-%m-%d %H:%M %Z")
     manage(base_env, "migrate", "--noinput")
     manage(base_env, "collectstatic", "--noinput")
     latencies: dict[int, dict[str, float]] = {}
+    uncached_by_size: dict[int, dict] = {}
     for size in SIZES:
         say()
         say(f"== {size:,} articles: {fill(base_env, size)}")
@@ -488,17 +560,25 @@ def main() -> None:
         for line in verdicts(uncached, cached):
             say(f"  {line}")
         latencies[size] = {k: uncached[k]["p50_us"] for k in LATENCY_KINDS if k in uncached}
+        uncached_by_size[size] = uncached
+    log_run(started, uncached_by_size)
 
     if len(SIZES) > 1:
         small, large = min(SIZES), max(SIZES)  # any order: a seeded large size may go first
         say()
-        say(f"== median latency, uncached, {large:,} vs {small:,} articles (target ≤ 1.2×)")
+        say(
+            f"== median latency, uncached, {large:,} vs {small:,} articles"
+            f" (target ≤ {LATENCY_BUDGET}×)"
+        )
         for kind in LATENCY_KINDS:
+            if kind not in latencies[large] or kind not in latencies[small]:
+                say(f"  {kind:<9} not measured at both sizes MISSED")
+                continue
             ratio = latencies[large][kind] / latencies[small][kind]
             say(
                 f"  {kind:<9} {latencies[small][kind] / 1000:.1f} ms → "
                 f"{latencies[large][kind] / 1000:.1f} ms = {ratio:.2f}× "
-                + ("met" if ratio <= 1.2 else "MISSED")
+                + ("met" if ratio <= LATENCY_BUDGET else "MISSED")
             )
 
     say()

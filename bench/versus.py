@@ -18,7 +18,6 @@ own CPU time beside its wall time (PostgreSQL's share is in the wall time only).
 
 import argparse
 import json
-import os
 import resource
 import shutil
 import statistics
@@ -39,6 +38,7 @@ from bench.run import (  # noqa: E402 (after the path above)
     PYTHON,
     ROOT,
     WORKERS,
+    cpu_seconds,
     demo_stories,
     fetch_status,
     machine,
@@ -70,19 +70,6 @@ def worktree(ref: str):
     finally:
         subprocess.run(["git", "worktree", "remove", "--force", str(path)], cwd=ROOT, check=False)
         shutil.rmtree(path.parent, ignore_errors=True)
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system time of a gunicorn master and its workers so far."""
-    tick = os.sysconf("SC_CLK_TCK")
-    pids = [pid]
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        pids += [int(child) for child in (task / "children").read_text().split()]
-    total = 0
-    for each in pids:
-        fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / tick
 
 
 @contextmanager
