@@ -4,11 +4,12 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.forms import modelform_factory
 from PIL import ExifTags, Image
 
 from articles.images import renditions, uploads
+from articles.images.display import rendition_url
 from articles.models import Article
 from tests.image_factory import gps_exif, image_bytes, png_declaring, upload
 
@@ -254,3 +255,19 @@ def test_missing_stored_file_does_not_block_saving(make_article):
     article = make_article(lead_image="lead-images/2020/01/gone.jpg", lead_image_alt="Gone")
     assert article.lead_image_renditions == {}
     assert article.lead_picture is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "renditions/lead-images/2026/harbour-640w.webp",
+        "renditions/lead-images/2026/café crew #2?-320w.jpg",
+        "/renditions/leading-slash-320w.jpg",
+        "renditions/./odd/../harbour-320w.jpg",
+        "renditions/a:b-320w.jpg",
+    ],
+)
+@pytest.mark.parametrize("media_url", ["/media/", "https://cdn.example.org/media/", "media"])
+def test_rendition_addresses_are_the_storages_own(name, media_url):
+    storage = FileSystemStorage(base_url=media_url)
+    assert rendition_url(storage)(name) == storage.url(name)
