@@ -123,6 +123,16 @@ WSGI_APPLICATION = "newsroom.wsgi.application"
 
 TEMPLATES = [
     {
+        # The reader's pages (reader/jinja2/), first so their names resolve there; the
+        # admin, error pages without a database and sitemaps keep Django's engine.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "reader.templating.environment",
+            "context_processors": ["reader.context_processors.site"],
+        },
+    },
+    {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
@@ -132,7 +142,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "reader.context_processors.site",
+                "reader.context_processors.site",  # the sitemaps' SITE_URL
             ],
         },
     },

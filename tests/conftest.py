@@ -6,6 +6,8 @@ from django.core.cache import cache
 from django.core.cache.backends import base as cache_base
 from django.core.cache.backends import locmem
 from django.db import connection, transaction
+from django.template.backends import jinja2
+from django.test.signals import template_rendered
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -19,6 +21,25 @@ def django_db_setup(django_db_setup, django_db_blocker):
     and it would land in whichever test's query count first needs it."""
     with django_db_blocker.unblock():
         connection.features.supports_json_field  # noqa: B018 (a cached probe)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def jinja2_templates_report_their_context():
+    """The test client's `response.context` and `response.templates` come from the
+    template_rendered signal, which Django's test setup sends for its own engine only.
+    Send it for the reader's Jinja2 templates too, as that setup does, with the
+    context the template was handed."""
+    real_render = jinja2.Template.render
+
+    def render_and_report(self, context=None, request=None):
+        context = {} if context is None else context
+        content = real_render(self, context, request)
+        template_rendered.send(sender=self, template=self.template, context=context)
+        return content
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(jinja2.Template, "render", render_and_report)
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -1,15 +1,11 @@
 """An article's byline: its authors' names linked to their pages, else the free text."""
 
-from django import template
-from django.utils.html import conditional_escape as escape
 from django.utils.safestring import mark_safe
 
 from articles.models.author import byline_text
+from reader.markup import escape
 
-register = template.Library()
 
-
-@register.simple_tag
 def byline(article):
     """ "By <a>Ann Reed</a> and <a>Ben Cole</a>", "By Wire staff", or nothing.
 

@@ -1,13 +1,10 @@
 """The lead image's <picture> (or imported <img>), for the article page and every card."""
 
-from django import template
-from django.utils.html import conditional_escape as escape
 from django.utils.safestring import mark_safe
 
-register = template.Library()
+from reader.markup import escape
 
 
-@register.simple_tag
 def lead_picture(article, sizes, small=False, lazy=False):
     """The article's renditions as <picture>; else its imported image URL, except on a
     card (`small`); else nothing. `lazy` for images below the fold.

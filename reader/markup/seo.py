@@ -2,14 +2,12 @@
 
 import json
 
-from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.html import conditional_escape as escape
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-register = template.Library()
+from reader.markup import escape
 
 # The escapes django.utils.html.json_script uses: no "<", ">" or "&" survive, so
 # nothing in the data can close the script element or open a comment.
@@ -25,7 +23,6 @@ def canonical_url(context) -> str:
     return url
 
 
-@register.simple_tag(takes_context=True)
 def page_meta(context, title="", description="", kind="website", image=None):
     """Meta description, canonical link, OpenGraph and Twitter card tags for one page.
 
@@ -74,7 +71,6 @@ def image_meta(image) -> list[str]:
     ]
 
 
-@register.simple_tag(takes_context=True)
 def article_json_ld(context, article):
     """A schema.org NewsArticle for `article`, in a script element content cannot leave."""
     url = canonical_url(context)

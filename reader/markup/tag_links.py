@@ -1,13 +1,10 @@
 """The list of an article's tag links, for the article page and every card."""
 
-from django import template
-from django.utils.html import conditional_escape as escape
 from django.utils.safestring import mark_safe
 
-register = template.Library()
+from reader.markup import escape
 
 
-@register.simple_tag
 def tag_links(tags):
     """<ul class="tags"> of links to `tags` (Tag instances), or nothing without tags.
 

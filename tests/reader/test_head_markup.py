@@ -13,9 +13,9 @@ from django.utils import timezone
 from articles.images import Picture, SocialImage
 from articles.models import Tag
 from reader.context_processors import site
-from reader.templatetags.pictures import lead_picture
-from reader.templatetags.seo import page_meta
-from reader.templatetags.tag_links import tag_links
+from reader.markup.pictures import lead_picture
+from reader.markup.seo import page_meta
+from reader.markup.tag_links import tag_links
 
 HOSTILE = "\"><script>alert(1)</script> & 'quotes'"
 

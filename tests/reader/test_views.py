@@ -228,7 +228,7 @@ def test_the_article_query_reads_the_clock_on_every_request(client, make_article
 def test_house_date_filters_match_the_date_filter(month):
     from django.template.defaultfilters import date
 
-    from reader.templatetags.dates import machine_time, news_date
+    from reader.markup.dates import machine_time, news_date
 
     # In a template both are handed the time in the current zone (expects_localtime).
     moment = timezone.localtime(datetime(2026, month, 5, 7, 4, 9, tzinfo=UTC))
