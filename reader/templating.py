@@ -47,7 +47,8 @@ def linebreaks(value):
 
 
 def environment(**options) -> Environment:
-    env = Environment(finalize=escape, **options)
+    # A template's last newline kept, as Django's engine keeps it.
+    env = Environment(finalize=escape, keep_trailing_newline=True, **options)
     env.globals.update(
         url=url,
         querystring=querystring,
