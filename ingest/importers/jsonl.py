@@ -12,10 +12,12 @@ the site's zone; a date alone means midnight there), the lead image's
 `author` (a staff username), `authors` (the byline's author profiles, a list of
 `{"name", "slug"}` in order: matched by slug, created when missing; without the
 key, a byline naming one person with a profile is mapped to that author, see
-`ingest.importers.authors`), and the lists `corrections` and `redirects`
-(`ingest.importers.related`). Only `headline` and `body` are required; any
-other key rejects the record. `summary_generated: true` keeps a generated summary
-following the body; `created_at` and `updated_at` are kept for new articles.
+`ingest.importers.authors`), `canonical_url` (where search engines should
+index a story whose original lives elsewhere), and the lists `corrections`,
+`redirects` and `old_addresses` (`ingest.importers.related`). Only `headline`
+and `body` are required; any other key rejects the record. `summary_generated:
+true` keeps a generated summary following the body; `created_at` and
+`updated_at` are kept for new articles.
 
 `import_ref` is the record's own, else its `source_url`, else `newsroom:<slug>`
 when it has a slug (what export writes for articles written on the site). A
@@ -39,7 +41,7 @@ from ingest.importers.records import (
     LeadImage,
     Rejection,
 )
-from ingest.importers.related import parse_corrections, parse_redirects
+from ingest.importers.related import parse_corrections, parse_old_addresses, parse_redirects
 from ingest.importers.schema import FIELDS
 
 REQUIRED_FIELDS = ("headline", "body")
@@ -54,6 +56,7 @@ TEXT_FIELDS = (
     "byline",
     "source_name",
     "source_url",
+    "canonical_url",
 )
 IMAGE_FIELDS = ("lead_image_url", "lead_image_alt", "lead_image_caption", "lead_image_credit")
 DATE_FIELDS = ("published_at", "first_published_at", "modified_at", "created_at", "updated_at")
@@ -103,9 +106,10 @@ def from_fields(
     number: int, data: dict[str, Any], *, line: int | None = None
 ) -> ImportedArticle | Rejection:
     """An ImportedArticle from a record in the project's schema (JSON Lines or CSV)."""
+    raw = data
 
     def reject(field: str, reason: str) -> Rejection:
-        return Rejection(number, field, reason, line=line, raw=data)
+        return Rejection(number, field, reason, line=line, raw=raw)
 
     for key in data:
         if key not in FIELDS:
@@ -149,6 +153,8 @@ def from_fields(
         related["corrections"] = parse_corrections(data["corrections"], parse_datetime)
     if "redirects" in data:
         related["redirects"] = parse_redirects(data["redirects"])
+    if "old_addresses" in data:
+        related["old_addresses"] = parse_old_addresses(data["old_addresses"])
     for key, value in related.items():
         if isinstance(value, str):
             return reject(key, value)
@@ -165,7 +171,7 @@ def from_fields(
         author=values["author"] if "author" in data else None,
         **related,
         authors=authors,
-        raw=data,
+        raw=raw,
         **dates,
         **{key: values[key] for key in TEXT_FIELDS},
     )
