@@ -17,7 +17,8 @@ index a story whose original lives elsewhere), and the lists `corrections`,
 `redirects` and `old_addresses` (`ingest.importers.related`). Only `headline`
 and `body` are required; any other key rejects the record. `summary_generated:
 true` keeps a generated summary following the body; `created_at` and
-`updated_at` are kept for new articles.
+`updated_at` are kept for new articles. Another system's keys are renamed with
+`--map` and left out with `--ignore` (`ingest.importers.mapping`).
 
 `import_ref` is the record's own, else its `source_url`, else `newsroom:<slug>`
 when it has a slug (what export writes for articles written on the site). A
@@ -33,6 +34,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, BinaryIO
 
+from ingest.importers.mapping import NO_MAP, FieldMap, flatten
 from ingest.importers.records import (
     HEAD_SIZE,
     NATIVE_PREFIX,
@@ -80,7 +82,8 @@ def check(fp: BinaryIO) -> None:
         raise FormatError("not JSON Lines: the first record does not start with '{'")
 
 
-def parse(fp: BinaryIO) -> Iterator[ImportedArticle | Rejection]:
+def parse(fp: BinaryIO, fields: FieldMap = NO_MAP) -> Iterator[ImportedArticle | Rejection]:
+    """Records from JSON Lines; `fields` renames and leaves out keys (--map, --ignore)."""
     for number, raw_line in enumerate(fp, 1):
         if number == 1:
             raw_line = raw_line.removeprefix(b"\xef\xbb\xbf")
@@ -99,14 +102,22 @@ def parse(fp: BinaryIO) -> Iterator[ImportedArticle | Rejection]:
         if not isinstance(data, dict):
             yield Rejection(number, "", "not a JSON object", line=number, raw=data)
             continue
+        if fields:
+            if clashes := fields.clashes(flatten(data)):
+                reason = "both under our name and mapped"
+                yield Rejection(number, clashes[0], reason, line=number, raw=data)
+                continue
+            yield from_fields(number, fields.apply(data), line=number, raw=data)
+            continue
         yield from_fields(number, data, line=number)
 
 
 def from_fields(
-    number: int, data: dict[str, Any], *, line: int | None = None
+    number: int, data: dict[str, Any], *, line: int | None = None, raw: Any = None
 ) -> ImportedArticle | Rejection:
-    """An ImportedArticle from a record in the project's schema (JSON Lines or CSV)."""
-    raw = data
+    """An ImportedArticle from a record in the project's schema (JSON Lines, CSV or
+    JSON); `raw` is the record as the file had it, when mapping renamed its keys."""
+    raw = data if raw is None else raw
 
     def reject(field: str, reason: str) -> Rejection:
         return Rejection(number, field, reason, line=line, raw=raw)

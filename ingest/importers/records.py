@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import unquote
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_unicode_slug
@@ -228,6 +229,16 @@ def is_native(ref: str) -> bool:
 
 def slug_from_ref(ref: str) -> str:
     return ref.removeprefix(NATIVE_PREFIX) if is_native(ref) else ""
+
+
+def source_slug(value: str) -> str:
+    """A source's slug (percent-encoded or not) when it is usable here, else ""."""
+    slug = unquote(value.strip())
+    try:
+        validate_unicode_slug(slug)
+    except ValidationError:
+        return ""
+    return slug.lower()[:200]
 
 
 def tag_key(name: str) -> str:

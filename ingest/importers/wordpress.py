@@ -33,20 +33,25 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import BinaryIO
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_unicode_slug
 
 from articles.addresses import address_key, old_address_of
 from articles.models import Article
 from articles.sanitize import clean_html, html_to_text, inline_text
 from articles.summarizer import SUMMARY_MAX_LENGTH
 from ingest.importers.lead_images import postmeta, wordpress_attachment
-from ingest.importers.records import FormatError, ImportedArticle, LeadImage, Rejection, Skipped
+from ingest.importers.records import (
+    FormatError,
+    ImportedArticle,
+    LeadImage,
+    Rejection,
+    Skipped,
+    source_slug,
+)
 from ingest.importers.untitled import made_headline
 
 WP = re.compile(r"https?://wordpress\.org/export/1\.\d+/$")
@@ -261,7 +266,7 @@ def from_item(number: int, item: Element, channel: dict) -> ImportedArticle | Re
         body=body,
         summary=excerpt if len(excerpt) <= SUMMARY_MAX_LENGTH else "",
         byline=channel["authors"].get(creator, creator),
-        slug=post_slug(fields.get(("wp", "post_name"), "")),
+        slug=source_slug(fields.get(("wp", "post_name"), "")),
         tags=tags,
         status=status,
         published_at=published_at,
@@ -288,15 +293,6 @@ def post_date(fields) -> datetime | None:
         except (TypeError, ValueError):
             raise ValueError(f"cannot read the date {pub_date!r}") from None
     return None
-
-
-def post_slug(value: str) -> str:
-    slug = unquote(value.strip())
-    try:
-        validate_unicode_slug(slug)
-    except ValidationError:
-        return ""
-    return slug.lower()[:200]
 
 
 def autop(body: str) -> str:

@@ -190,7 +190,7 @@ def test_wxr_import_counts_skipped_items_and_reads_local_dates_in_site_zone(sett
     settings.TIME_ZONE = "Europe/Paris"
     out = run_with_rejects(DATA / "export.wxr.xml")
     assert "6 created, 0 updated, 0 unchanged, 1 rejected" in out
-    assert "skipped (not posts): 1 attachment, 1 page, 1 trash post" in out
+    assert "not imported: 1 attachment, 1 page, 1 trash post" in out
     assert "1 date(s) without a time zone read as Europe/Paris" in out
     public = set(Article.objects.published().values_list("import_ref", flat=True))
     assert public == {

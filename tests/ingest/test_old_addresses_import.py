@@ -119,3 +119,30 @@ def test_old_addresses_in_json_lines_must_be_paths(tmp_path):
     bad.write_text('{"headline": "A", "body": "", "old_addresses": ["https://x.example/a"]}\n')
     with pytest.raises(CommandError, match="1 record\\(s\\) rejected"):
         run(bad)
+
+
+@pytest.mark.django_db
+def test_redirects_only_adds_old_addresses_to_an_archive_imported_earlier(client, make_article):
+    run(DATA / "moving.wxr.xml", "--status", "published")
+    OldAddress.objects.all().delete()  # as imported before old addresses were kept
+    ferry = Article.objects.get(import_ref="wxr:harbourtimes.example:11")
+    Article.objects.filter(pk=ferry.pk).update(headline="Edited here since")
+    other = make_article(slug="someone-else")
+    OldAddress.objects.create(address="/?p=12", article=other)
+    Article.objects.filter(import_ref="wxr:harbourtimes.example:13").delete()
+    before = list(Article.objects.order_by("pk").values())
+
+    out = run(DATA / "moving.wxr.xml", "--redirects-only", "--dry-run")
+    assert out.startswith("Dry run (nothing written): would have added 8 old address(es)")
+    assert OldAddress.objects.count() == 1
+
+    out = run(DATA / "moving.wxr.xml", "--redirects-only")
+    assert out == (
+        "Added 8 old address(es) to 5 article(s); 1 already lead to another article, "
+        "which keeps them; 1 record(s) name no article here (import the file first).\n"
+    )
+    assert list(Article.objects.order_by("pk").values()) == before  # no article changed
+    response = client.get("/2019/03/14/ferry-strike-ends/")
+    assert (response.status_code, response["Location"]) == (301, ferry.get_absolute_url())
+    assert client.get("/?p=12")["Location"] == other.get_absolute_url()
+    assert "Added 0 old address(es)" in run(DATA / "moving.wxr.xml", "--redirects-only")
