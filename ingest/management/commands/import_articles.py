@@ -288,9 +288,7 @@ class Command(BaseCommand):
         """Generate the summaries the import left pending (see editorial/backfill.py)."""
         if not result.unsummarized:
             return
-        progress = Progress(
-            self.stderr, "summaries", len(result.unsummarized), of="the articles without one"
-        )
+        progress = Progress(self.stderr, "summaries", len(result.unsummarized), unit=" articles")
         fill_summaries(
             batches_by_id(result.unsummarized),
             workers=self.workers,
