@@ -126,7 +126,7 @@ def json_kind(head: bytes) -> str | None:
 def loads(data: bytes) -> Any:
     try:
         return json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 

@@ -41,6 +41,8 @@ def load(fp: BinaryIO) -> Any:
         raise FormatError(
             f"not one JSON document: {error.msg} at line {error.lineno}, column {error.colno}"
         ) from None
+    except RecursionError:
+        raise FormatError("not a JSON document we read: nested too deeply") from None
 
 
 def records_of(document: Any, path: str) -> list:

@@ -99,6 +99,9 @@ def parse(fp: BinaryIO, fields: FieldMap = NO_MAP) -> Iterator[ImportedArticle |
         except json.JSONDecodeError as error:
             yield Rejection(number, "", f"not JSON: {error.msg}", line=number, raw=line.rstrip())
             continue
+        except RecursionError:
+            yield Rejection(number, "", "not JSON we read: nested too deeply", line=number)
+            continue
         if not isinstance(data, dict):
             yield Rejection(number, "", "not a JSON object", line=number, raw=data)
             continue

@@ -193,3 +193,15 @@ def test_options_a_format_does_not_read_are_refused():
         run(DATA / "feed_rss2.xml", "--map", "title=headline")
     with pytest.raises(CommandError, match="--map title=heading: heading is none of our fields"):
         run(DATA / "mapped.csv", "--map", "title=heading")
+
+
+@pytest.mark.django_db
+def test_json_nested_too_deeply_is_refused_not_a_traceback(tmp_path):
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(CommandError, match="nested too deeply. Nothing was written"):
+        run(deep)
+    lines = tmp_path / "deep.jsonl"
+    lines.write_text('{"headline": "A", "body": ""}\n' + "[" * 100_000 + "\n")
+    with pytest.raises(CommandError, match="1 record\\(s\\) rejected"):
+        run(lines)
