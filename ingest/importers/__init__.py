@@ -32,6 +32,9 @@ OPTIONS = {
     "--records": ("records", ("json",)),
     "--site-url": ("site_url", ("ghost",)),
 }
+# JSON Lines meets unknown keys record by record, as it parses (one bad key rejects
+# its record, not the file): its check() reads no mapping.
+PARSE_ONLY = {("jsonl", "fields")}
 
 _ROOT = re.compile(rb"<([A-Za-z_][\w.:-]*)")
 _PROLOG = re.compile(rb"\s*(<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(\[.*?\])?\s*>)", re.S)
@@ -50,8 +53,9 @@ def reader(name: str, given: dict[str, Any]) -> tuple[Callable, Callable]:
         if name not in formats:
             raise FormatError(f"{option} applies to {', '.join(formats)} files, not {name}")
         arguments[keyword] = value
+    checked = {key: value for key, value in arguments.items() if (name, key) not in PARSE_ONLY}
     module = FORMATS[name]
-    return partial(module.check, **arguments), partial(module.parse, **arguments)
+    return partial(module.check, **checked), partial(module.parse, **arguments)
 
 
 def read_head(fp: BinaryIO) -> bytes:
@@ -99,7 +103,8 @@ def json_kind(head: bytes) -> str | None:
     JSON Lines has one whole object on its first line and more lines after it; a
     file that is one JSON value (a pretty-printed document, or one line alone) is
     JSON, a JSON Feed or a Ghost export, told apart by their keys. A single line
-    holding one record of ours is JSON Lines of one record.
+    holding one record (ours, or an object with no list of records in it) is JSON
+    Lines of one record.
     """
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
     if text.startswith(b"["):
@@ -111,9 +116,14 @@ def json_kind(head: bytes) -> str | None:
     if isinstance(value, dict):
         if rest.strip():
             return "jsonl"
-        # One line, one object: a record of ours, or a document written on one line.
+        # One line, one object: a document written on one line (holding its records),
+        # or one record (ours, or another system's to be mapped).
         kind = document_kind(value)
-        return "jsonl" if kind == "json" and {"headline", "body"} & value.keys() else kind
+        if kind == "json" and (
+            {"headline", "body"} & value.keys() or not any(json_document.record_lists(value))
+        ):
+            return "jsonl"
+        return kind
     if len(head) < HEAD_SIZE:
         value = loads(text)  # the whole file is in hand: read it to be sure
         if isinstance(value, dict):

@@ -44,6 +44,7 @@ def test_one_json_value_is_json_and_one_object_a_line_is_json_lines():
     record = json.dumps({"headline": "A", "body": "<p>b</p>"}).encode()
     assert guess_format(record + b"\n" + record + b"\n") == "jsonl"
     assert guess_format(record + b"\n") == "jsonl"  # one record of ours on one line
+    assert guess_format(b'{"title": "A", "text": "b"}\n') == "jsonl"  # another system's
     document = {"status": "ok", "articles": [{"title": "A"}]}
     assert guess_format(json.dumps(document).encode()) == "json"  # minified: one line
     assert guess_format(json.dumps(document, indent=2).encode()) == "json"

@@ -172,6 +172,18 @@ def test_a_list_of_records_needs_no_records_path(tmp_path):
     assert first.headline == "A" and second.reason == "not a JSON object"
 
 
+@pytest.mark.django_db
+def test_json_lines_from_elsewhere_through_the_command(tmp_path):
+    path = tmp_path / "other.jsonl"
+    path.write_text('{"id": "o:1", "title": "A", "text": "Plain", "mood": "calm"}\n')
+    with pytest.raises(CommandError, match="1 record\\(s\\) rejected"):
+        run(path, "--map", "title=headline", "--map", "text=body")  # mood is unknown
+    out = run(path, "--map", "id=import_ref", "--map", "title=headline", "--map", "text=body",
+              "--ignore", "mood")  # fmt: skip
+    assert "1 created" in out
+    assert Article.objects.get(import_ref="o:1").body == "<p>Plain</p>"
+
+
 def test_json_lines_records_are_mapped_one_by_one(tmp_path):
     path = tmp_path / "other.jsonl"
     path.write_text(
