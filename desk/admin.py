@@ -63,7 +63,7 @@ class ArticleAdminForm(VersionCheckedForm, PublishingFields, forms.ModelForm):
         model = Article
         fields = [
             "headline", "slug", "standfirst", "body", "tags",
-            "summary", "byline", "source_name", "source_url",
+            "summary", "byline", "source_name", "source_url", "canonical_url",
             "lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit",
             "lead_image_url",
         ]  # fmt: skip
@@ -220,7 +220,10 @@ class ArticleAdmin(
                 ]  # fmt: skip
             },
         ),
-        ("Free-text byline and source", {"fields": ["byline", "source_name", "source_url"]}),
+        (
+            "Free-text byline and source",
+            {"fields": ["byline", "source_name", "source_url", "canonical_url"]},
+        ),
         ("Record", {"fields": ["author", "import_ref"]}),
     ]
 

@@ -42,6 +42,7 @@ COMPARED = {
         "byline",
         "source_name",
         "source_url",
+        "canonical_url",
         "status",
         "published_at",
         "lead_image_alt",

@@ -35,6 +35,7 @@ RESTORED = [
     "byline",
     "source_name",
     "source_url",
+    "canonical_url",
     "lead_image",
     "lead_image_url",
     "lead_image_alt",

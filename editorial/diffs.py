@@ -83,6 +83,7 @@ LABELS = {
     "byline": "Byline",
     "source_name": "Source",
     "source_url": "Source URL",
+    "canonical_url": "Canonical URL",
     "status": "Status",
     "published_at": "Publication time",
     "lead_image": "Lead image",

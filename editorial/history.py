@@ -52,6 +52,7 @@ RECORDED_FIELDS = [
     "byline",
     "source_name",
     "source_url",
+    "canonical_url",
     "status",
     "published_at",
     "lead_image",

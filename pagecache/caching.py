@@ -48,7 +48,8 @@ NEVER_STORE_DIRECTIVES = {"private", "no-cache", "no-store"}
 # ones included, is dropped before the page is looked up, rendered or stored, so a
 # stream of `?utm_x=N` can neither fill the cache with copies nor bypass it.
 QUERY_PARAMETERS = {
-    "articles:index": ("page",),
+    # `p`: an imported WordPress post's old address, `/?p=<id>` (reader.redirects).
+    "articles:index": ("page", "p"),
     "articles:tag": ("page",),
     "articles:author": ("page",),
     "articles:corrections": ("page",),

@@ -1,15 +1,15 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from articles.models import ArticleRedirect, TagRedirect
 from reader import corrections, feeds, views
-from reader.redirects import follow_old_slugs, gone
+from reader.redirects import follow_old_slugs, gone, old_address
 
 # The URL names keep the `articles:` namespace that templates and models use.
 app_name = "articles"
 
 # Addresses by slug answer an old slug with a 301 (articles.models.redirect).
 old_tag_slugs = follow_old_slugs(TagRedirect)
-old_article_slugs = follow_old_slugs(ArticleRedirect, gone=gone)
+old_article_slugs = follow_old_slugs(ArticleRedirect, gone=gone, imported=True)
 
 urlpatterns = [
     path("", views.ArticleListView.as_view(), name="index"),
@@ -38,4 +38,8 @@ urlpatterns = [
     path("authors/<str:slug>/feed.json", feeds.author_json_feed, name="author_feed_json"),
     # Last: an article's slug would otherwise shadow the addresses above.
     path("<str:slug>/", old_article_slugs(views.ArticleDetailView.as_view()), name="detail"),
+    # Last of all: an address of several parts that no page has may be an imported
+    # article's on its old site (`/2007/04/11/post-name/`). Only addresses ending in
+    # a slash, so Django still adds a missing one (APPEND_SLASH) before this answers.
+    re_path(r"^(?P<path>.+/)$", old_address, name="old_address"),
 ]

@@ -2,7 +2,7 @@ from functools import partial
 
 from django.db import models
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
@@ -19,6 +19,7 @@ from pagecache.sections import sections
 from reader import front_page
 from reader.compiled import CompiledQuery, Param
 from reader.pagination import BoundedPaginator, IdsFirstPaginator
+from reader.redirects import imported_target
 
 
 class PublishedArticlesMixin:
@@ -36,6 +37,14 @@ class ArticleListView(PublishedArticlesMixin, ListView):
     above the latest stories and the section blocks; further pages list the rest."""
 
     template_name = "articles/article_list.html"
+
+    def get(self, request, *args, **kwargs):
+        # `/?p=<id>` is how WordPress addresses a post: an imported one answers with
+        # a 301 to its page here; any other `p` leaves the front page as it is.
+        post_id = request.GET.get("p", "")
+        if post_id.isdigit() and (article := imported_target(request, "/", post_id)):
+            return redirect(article, permanent=True)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

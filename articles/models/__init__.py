@@ -7,7 +7,7 @@ from articles.models.author import ArticleAuthor, Author
 from articles.models.correction import Correction
 from articles.models.feature import Feature
 from articles.models.pending_change import PENDING_FIELDS, PendingChange
-from articles.models.redirect import ArticleRedirect, TagRedirect
+from articles.models.redirect import ArticleRedirect, OldAddress, TagRedirect
 from articles.models.review_note import ReviewNote
 from articles.models.tag import Tag, TagListing
 from articles.models.versioned import EditConflict
@@ -24,6 +24,7 @@ __all__ = [
     "Correction",
     "EditConflict",
     "Feature",
+    "OldAddress",
     "PendingChange",
     "ReviewNote",
     "Tag",

@@ -38,6 +38,10 @@ PUBLISH_PERMISSION = "articles.publish_article"
 MAX_PAGES = 50
 
 WORDS_PER_MINUTE = 230
+CANONICAL_URL_HELP = (
+    "Only for a story whose original lives elsewhere (a syndicated copy, an imported "
+    "post's own choice): search engines are pointed there. Empty: its address here."
+)
 
 
 class ArticleQuerySet(LinksQuerySet):
@@ -181,6 +185,9 @@ class Article(ReadsLinks, TracksStoredValues, VersionedModel):
     )
     source_name = models.CharField(max_length=200, blank=True)
     source_url = models.URLField(max_length=500, blank=True)
+    canonical_url = models.URLField(
+        "canonical URL", max_length=500, blank=True, help_text=CANONICAL_URL_HELP
+    )
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
         default=timezone.now,

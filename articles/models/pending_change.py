@@ -16,6 +16,7 @@ PENDING_FIELDS = (
     "byline",
     "source_name",
     "source_url",
+    "canonical_url",
     "lead_image_alt",
     "lead_image_caption",
     "lead_image_credit",

@@ -1,12 +1,16 @@
-"""Old addresses: an article or a tag whose slug changed keeps its old ones working.
+"""Old addresses: an article or a tag whose slug changed keeps its old ones working,
+and so does an imported article's address on the site it came from.
 
 This is the bookkeeping: `slug_changed()` runs when an article or a tag is saved
 with a new slug (Article.save, Tag.save), `hand_over()` when a tag is merged into
-another. The reader's one fallback (reader.redirects.follow_old_slugs) answers the
-old addresses with a 301.
+another; imports record `OldAddress` rows (a WordPress permalink and its `?p=<id>`,
+a Ghost post's `/<slug>/`, a feed item's link on the feed's own host). The reader's
+one fallback (reader.redirects) answers the old addresses with a 301.
 """
 
 from django.db import models
+
+from articles.addresses import ADDRESS_MAX_LENGTH
 
 
 class ArticleRedirect(models.Model):
@@ -28,6 +32,34 @@ class ArticleRedirect(models.Model):
         articles = cls._meta.get_field("article").related_model.objects
         visible = articles.visible_to(request.user)
         old = cls.objects.select_related("article").filter(old_slug=slug, article__in=visible)
+        return getattr(old.first(), "article", None)
+
+
+class OldAddress(models.Model):
+    """An address an imported article had on its old site, answered with a 301 to it.
+
+    `address` is `articles.addresses.address_key()` of the old URL: its decoded path
+    without the trailing slash, plus `?p=<id>` for WordPress's query-string addresses.
+    """
+
+    address = models.CharField(max_length=ADDRESS_MAX_LENGTH, unique=True)
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="old_addresses"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "old address"
+
+    def __str__(self):
+        return f"{self.address} → {self.article.slug}"
+
+    @classmethod
+    def target(cls, address, request):
+        """The article imported from `address`, if `request`'s user may see it."""
+        articles = cls._meta.get_field("article").related_model.objects
+        visible = articles.visible_to(request.user)
+        old = cls.objects.select_related("article").filter(address=address, article__in=visible)
         return getattr(old.first(), "article", None)
 
 

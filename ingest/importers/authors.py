@@ -9,7 +9,9 @@ feed's bylines would fill the site with pages for people who do not write for
 it; editors create a profile, and later imports name it.
 
 Our own export carries `authors` explicitly (name and slug, in order); those are
-matched by slug and created when missing, so a round trip keeps them.
+matched by slug and created when missing, so a round trip keeps them. A Ghost
+export names its posts' authors the same way, with their bio and website for
+the profiles it creates.
 """
 
 import re
@@ -52,13 +54,19 @@ class AuthorMatcher:
         return self.by_name().get(name_key(byline))
 
     def from_export(self, authors: list[dict]) -> list[int]:
-        """Ids for our export's `authors` (name and slug), creating missing profiles."""
+        """Ids for an export's `authors` (name and slug, perhaps bio and website),
+        creating missing profiles."""
         if self._by_slug is None:
             self._by_slug = dict(Author.objects.values_list("slug", "pk"))
         ids = []
         for entry in authors:
             if entry["slug"] not in self._by_slug:
-                author = Author.objects.create(slug=entry["slug"], name=entry["name"])
+                author = Author.objects.create(
+                    slug=entry["slug"],
+                    name=entry["name"],
+                    bio=entry.get("bio", ""),
+                    website=entry.get("website", ""),
+                )
                 self._by_slug[author.slug] = author.pk
                 self._by_name = None  # read again, with the new profile
             ids.append(self._by_slug[entry["slug"]])

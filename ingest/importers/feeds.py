@@ -19,6 +19,8 @@ Mapping per entry:
 - `tags`: the entry's categories. `published_at`: published, else updated (feedparser
   normalises both to UTC); no date → the import time; a date it cannot read → rejected.
 - lead image: Media RSS or an image enclosure, by URL (see lead_images.py).
+- old addresses: the link, when it is on the feed's own host (the feed's `link`),
+  so a site moving here by its feed keeps its addresses (reader.redirects).
 Feeds carry no status: articles take the run's `--status` (draft by default).
 A feed is read whole (feeds are small); entries are numbered from 1.
 """
@@ -29,6 +31,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import BinaryIO
+from urllib.parse import urlsplit
 
 import feedparser
 from defusedxml import DefusedXmlException
@@ -36,6 +39,7 @@ from defusedxml.ElementTree import XMLParser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from articles.addresses import old_address_of
 from articles.models import Article
 from articles.sanitize import clean_html, html_to_text, inline_text
 from articles.summarizer import SUMMARY_MAX_LENGTH
@@ -74,15 +78,23 @@ def parse(fp: BinaryIO) -> Iterator[ImportedArticle | Rejection]:
         problem = feed.get("bozo_exception")
         raise FormatError(f"not an RSS or Atom feed{f': {problem}' if problem else ''}")
     source_name = inline_text(feed.feed.get("title", ""))[:200]
+    host = host_of(feed.feed.get("link", ""))
     media = feed_media(data)
     if media is not None and len(media) != len(feed.entries):
         media = None  # cannot pair them up: rely on what feedparser kept
     for number, entry in enumerate(feed.entries, 1):
-        yield from_entry(number, entry, source_name, media[number - 1] if media else None)
+        yield from_entry(number, entry, source_name, media[number - 1] if media else None, host)
+
+
+def host_of(url: str) -> str:
+    try:
+        return urlsplit(url.strip()).hostname or ""
+    except ValueError:
+        return ""
 
 
 def from_entry(
-    number: int, entry, source_name: str, media: EntryMedia | None = None
+    number: int, entry, source_name: str, media: EntryMedia | None = None, host: str = ""
 ) -> ImportedArticle | Rejection:
     raw = {key: dict.get(entry, key) for key in ("id", "link", "title", "published", "updated")}
 
@@ -129,6 +141,7 @@ def from_entry(
         tags=tags,
         published_at=published_at,
         lead_image=feed_image(media, entry),
+        old_addresses=[address] if host and (address := old_address_of(link, host)) else None,
         raw=raw,
     )
 

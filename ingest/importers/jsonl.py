@@ -12,10 +12,13 @@ the site's zone; a date alone means midnight there), the lead image's
 `author` (a staff username), `authors` (the byline's author profiles, a list of
 `{"name", "slug"}` in order: matched by slug, created when missing; without the
 key, a byline naming one person with a profile is mapped to that author, see
-`ingest.importers.authors`), and the lists `corrections` and `redirects`
-(`ingest.importers.related`). Only `headline` and `body` are required; any
-other key rejects the record. `summary_generated: true` keeps a generated summary
-following the body; `created_at` and `updated_at` are kept for new articles.
+`ingest.importers.authors`), `canonical_url` (where search engines should
+index a story whose original lives elsewhere), and the lists `corrections`,
+`redirects` and `old_addresses` (`ingest.importers.related`). Only `headline`
+and `body` are required; any other key rejects the record. `summary_generated:
+true` keeps a generated summary following the body; `created_at` and
+`updated_at` are kept for new articles. Another system's keys are renamed with
+`--map` and left out with `--ignore` (`ingest.importers.mapping`).
 
 `import_ref` is the record's own, else its `source_url`, else `newsroom:<slug>`
 when it has a slug (what export writes for articles written on the site). A
@@ -31,6 +34,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, BinaryIO
 
+from ingest.importers.mapping import NO_MAP, FieldMap, flatten
 from ingest.importers.records import (
     HEAD_SIZE,
     NATIVE_PREFIX,
@@ -39,7 +43,7 @@ from ingest.importers.records import (
     LeadImage,
     Rejection,
 )
-from ingest.importers.related import parse_corrections, parse_redirects
+from ingest.importers.related import parse_corrections, parse_old_addresses, parse_redirects
 from ingest.importers.schema import FIELDS
 
 REQUIRED_FIELDS = ("headline", "body")
@@ -54,6 +58,7 @@ TEXT_FIELDS = (
     "byline",
     "source_name",
     "source_url",
+    "canonical_url",
 )
 IMAGE_FIELDS = ("lead_image_url", "lead_image_alt", "lead_image_caption", "lead_image_credit")
 DATE_FIELDS = ("published_at", "first_published_at", "modified_at", "created_at", "updated_at")
@@ -77,7 +82,8 @@ def check(fp: BinaryIO) -> None:
         raise FormatError("not JSON Lines: the first record does not start with '{'")
 
 
-def parse(fp: BinaryIO) -> Iterator[ImportedArticle | Rejection]:
+def parse(fp: BinaryIO, fields: FieldMap = NO_MAP) -> Iterator[ImportedArticle | Rejection]:
+    """Records from JSON Lines; `fields` renames and leaves out keys (--map, --ignore)."""
     for number, raw_line in enumerate(fp, 1):
         if number == 1:
             raw_line = raw_line.removeprefix(b"\xef\xbb\xbf")
@@ -93,19 +99,31 @@ def parse(fp: BinaryIO) -> Iterator[ImportedArticle | Rejection]:
         except json.JSONDecodeError as error:
             yield Rejection(number, "", f"not JSON: {error.msg}", line=number, raw=line.rstrip())
             continue
+        except RecursionError:
+            yield Rejection(number, "", "not JSON we read: nested too deeply", line=number)
+            continue
         if not isinstance(data, dict):
             yield Rejection(number, "", "not a JSON object", line=number, raw=data)
+            continue
+        if fields:
+            if clashes := fields.clashes(flatten(data)):
+                reason = "both under our name and mapped"
+                yield Rejection(number, clashes[0], reason, line=number, raw=data)
+                continue
+            yield from_fields(number, fields.apply(data), line=number, raw=data)
             continue
         yield from_fields(number, data, line=number)
 
 
 def from_fields(
-    number: int, data: dict[str, Any], *, line: int | None = None
+    number: int, data: dict[str, Any], *, line: int | None = None, raw: Any = None
 ) -> ImportedArticle | Rejection:
-    """An ImportedArticle from a record in the project's schema (JSON Lines or CSV)."""
+    """An ImportedArticle from a record in the project's schema (JSON Lines, CSV or
+    JSON); `raw` is the record as the file had it, when mapping renamed its keys."""
+    raw = data if raw is None else raw
 
     def reject(field: str, reason: str) -> Rejection:
-        return Rejection(number, field, reason, line=line, raw=data)
+        return Rejection(number, field, reason, line=line, raw=raw)
 
     for key in data:
         if key not in FIELDS:
@@ -149,6 +167,8 @@ def from_fields(
         related["corrections"] = parse_corrections(data["corrections"], parse_datetime)
     if "redirects" in data:
         related["redirects"] = parse_redirects(data["redirects"])
+    if "old_addresses" in data:
+        related["old_addresses"] = parse_old_addresses(data["old_addresses"])
     for key, value in related.items():
         if isinstance(value, str):
             return reject(key, value)
@@ -165,7 +185,7 @@ def from_fields(
         author=values["author"] if "author" in data else None,
         **related,
         authors=authors,
-        raw=data,
+        raw=raw,
         **dates,
         **{key: values[key] for key in TEXT_FIELDS},
     )

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import unquote
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_unicode_slug
@@ -69,6 +70,7 @@ class ImportedArticle:
     byline: str = ""
     source_name: str = ""
     source_url: str = ""
+    canonical_url: str = ""
     status: str | None = None
     published_at: datetime | None = None
     summary_generated: bool = False
@@ -84,6 +86,8 @@ class ImportedArticle:
     author: str | None = None
     corrections: list[dict] | None = None  # see ingest.importers.related
     redirects: list[str] | None = None
+    # Addresses on the site the record comes from (address keys, articles.addresses).
+    old_addresses: list[str] | None = None
     untitled: bool = False  # the source had no title: `headline` was made from the text
     line: int | None = None
     raw: Any = None
@@ -154,7 +158,15 @@ def max_length(name: str) -> int | None:
 
 MAX_LENGTHS = {
     name: max_length(name)
-    for name in ("headline", "standfirst", "byline", "source_name", "source_url", "import_ref")
+    for name in (
+        "headline",
+        "standfirst",
+        "byline",
+        "source_name",
+        "source_url",
+        "canonical_url",
+        "import_ref",
+    )
 }
 IMAGE_MAX_LENGTHS = {
     part: max_length(f"lead_image_{part}") for part in ("url", "alt", "caption", "credit")
@@ -183,7 +195,11 @@ def validate(item: ImportedArticle) -> Rejection | None:
             validate_unicode_slug(item.slug)
         except ValidationError:
             return reject("slug", "not a valid slug (letters, numbers, hyphens, underscores)")
-    urls = {"source_url": item.source_url, "lead_image": item.lead_image_file}
+    urls = {
+        "source_url": item.source_url,
+        "canonical_url": item.canonical_url,
+        "lead_image": item.lead_image_file,
+    }
     if item.lead_image:
         urls["lead_image_url"] = item.lead_image.url
         for part, limit in IMAGE_MAX_LENGTHS.items():
@@ -213,6 +229,16 @@ def is_native(ref: str) -> bool:
 
 def slug_from_ref(ref: str) -> str:
     return ref.removeprefix(NATIVE_PREFIX) if is_native(ref) else ""
+
+
+def source_slug(value: str) -> str:
+    """A source's slug (percent-encoded or not) when it is usable here, else ""."""
+    slug = unquote(value.strip())
+    try:
+        validate_unicode_slug(slug)
+    except ValidationError:
+        return ""
+    return slug.lower()[:200]
 
 
 def tag_key(name: str) -> str:

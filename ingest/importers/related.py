@@ -1,10 +1,13 @@
 """An article's own rows in other tables, in the schema: its corrections and old addresses.
 
 Export writes them as lists: `corrections` (each `kind`, `note`, `published_at` and
-`created_by`, a username) and `redirects` (the old slugs that answer with a 301 to
-the article). Import adds what a record lists and the article lacks, and never
-removes anything: a correction is history, and an old address stays an address.
-A record without the key leaves the article's rows as they are.
+`created_by`, a username), `redirects` (the old slugs that answer with a 301 to
+the article) and `old_addresses` (its addresses on the site it was imported from,
+as paths: `/2007/04/11/post-name/`, `/?p=123`; see articles.models.redirect.OldAddress).
+Import adds what a record lists and the article lacks, and never removes anything:
+a correction is history, and an old address stays an address. A record without
+the key leaves the article's rows as they are. Parsers of other sites' exports
+fill `old_addresses` too (WordPress, Ghost, feeds).
 """
 
 from collections import defaultdict
@@ -15,7 +18,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from articles.models import ArticleRedirect
+from articles.addresses import ADDRESS_MAX_LENGTH, address_key
+from articles.models import ArticleRedirect, OldAddress
 from articles.models.correction import Correction
 
 KINDS = {kind.value for kind in Correction.Kind}
@@ -40,6 +44,10 @@ def exported_corrections(article) -> list[dict]:
 
 def exported_redirects(article) -> list[str]:
     return sorted(redirect.old_slug for redirect in article.redirects.all())
+
+
+def exported_old_addresses(article) -> list[str]:
+    return sorted(old.address for old in article.old_addresses.all())
 
 
 def parse_corrections(value: Any, parse_datetime) -> list[dict] | str:
@@ -70,6 +78,27 @@ def parse_redirects(value: Any) -> list[str] | str:
     return value
 
 
+def parse_old_addresses(value: Any) -> list[str] | str:
+    """Paths on the old site (`/2007/04/11/post-name/`, `/?p=123`) as address keys."""
+    if not isinstance(value, list) or not all(
+        isinstance(path, str) and path.startswith("/") for path in value
+    ):
+        return "must be a list of paths starting with /"
+    keys = []
+    for path in value:
+        path, _, query = path.partition("?p=")
+        key = address_key(path, query)
+        if (query and not query.isdigit()) or len(key) > ADDRESS_MAX_LENGTH:
+            return f"not an address this site can answer: {path}"
+        keys.append(key)
+    return keys
+
+
+def own_address(article) -> str:
+    """The address an article has here: an old address equal to it needs no row."""
+    return address_key(article.slug)
+
+
 class StoredRows:
     """What the batch's existing articles already hold, for the records that list any."""
 
@@ -77,10 +106,11 @@ class StoredRows:
         wanted = [
             current.pk
             for item, current in zip(items, currents, strict=True)
-            if current and (item.corrections or item.redirects)
+            if current and (item.corrections or item.redirects or item.old_addresses)
         ]
         self.corrections: dict[int, set[Key]] = defaultdict(set)
         self.redirects: dict[int, set[str]] = defaultdict(set)
+        self.old_addresses: dict[int, set[str]] = defaultdict(set)
         if not wanted:
             return
         for pk, kind, note, at in Correction.objects.filter(article_id__in=wanted).values_list(
@@ -91,25 +121,36 @@ class StoredRows:
             "article_id", "old_slug"
         ):
             self.redirects[pk].add(slug)
+        for pk, address in OldAddress.objects.filter(article_id__in=wanted).values_list(
+            "article_id", "address"
+        ):
+            self.old_addresses[pk].add(address)
 
-    def missing(self, item, article_pk: int | None) -> tuple[list[dict], list[str]]:
-        """The record's corrections and old slugs its article does not have yet."""
-        have = self.corrections.get(article_pk, set()) if article_pk else set()
+    def missing(self, item, current) -> tuple[list[dict], list[str], list[str]]:
+        """The record's corrections, old slugs and old addresses its article (the
+        stored `current`, None for a new one) does not have yet."""
+        pk = current.pk if current else None
+        have = self.corrections.get(pk, set())
         notes = [n for n in item.corrections or () if key(n) not in have]
-        slugs = self.redirects.get(article_pk, set()) if article_pk else set()
-        return notes, [slug for slug in item.redirects or () if slug not in slugs]
+        slugs = self.redirects.get(pk, set())
+        addresses = self.old_addresses.get(pk, set()) | ({own_address(current)} if pk else set())
+        return (
+            notes,
+            [slug for slug in item.redirects or () if slug not in slugs],
+            [address for address in item.old_addresses or () if address not in addresses],
+        )
 
 
 def key(note: dict) -> Key:
     return note["kind"], note["note"], aware(note["published_at"], timezone.get_current_timezone())
 
 
-def add_rows(additions: Iterable[tuple[Any, list[dict], list[str]]], zone) -> None:
-    """Store each (article, corrections, old slugs) the batch adds."""
-    additions = [entry for entry in additions if entry[1] or entry[2]]
+def add_rows(additions: Iterable[tuple[Any, list[dict], list[str], list[str]]], zone) -> None:
+    """Store each (article, corrections, old slugs, old addresses) the batch adds."""
+    additions = [entry for entry in additions if any(entry[1:])]
     if not additions:
         return
-    names = {n["created_by"] for _, notes, _ in additions for n in notes if n["created_by"]}
+    names = {n["created_by"] for _, notes, *_ in additions for n in notes if n["created_by"]}
     User = get_user_model()
     users = dict(
         User.objects.filter(**{f"{User.USERNAME_FIELD}__in": names}).values_list(
@@ -124,15 +165,24 @@ def add_rows(additions: Iterable[tuple[Any, list[dict], list[str]]], zone) -> No
             published_at=aware(note["published_at"], zone),
             created_by_id=users.get(note["created_by"]),
         )
-        for article, notes, _ in additions
+        for article, notes, _, _ in additions
         for note in notes
     )
-    # An old slug another article holds stays that article's.
+    # An old slug or address another article holds stays that article's.
     ArticleRedirect.objects.bulk_create(
         [
             ArticleRedirect(old_slug=slug, article_id=article.pk)
-            for article, _, slugs in additions
+            for article, _, slugs, _ in additions
             for slug in slugs
+        ],
+        ignore_conflicts=True,
+    )
+    OldAddress.objects.bulk_create(
+        [
+            OldAddress(address=address, article_id=article.pk)
+            for article, _, _, addresses in additions
+            for address in addresses
+            if address != own_address(article)
         ],
         ignore_conflicts=True,
     )

@@ -94,6 +94,7 @@ COMPARED_FIELDS = [
     "byline",
     "source_name",
     "source_url",
+    "canonical_url",
     "status",
     "published_at",
     "first_published_at",
@@ -273,12 +274,12 @@ class _BatchSaver:
             tag_ids = self.resolve_tags(batch.items)
             to_create: list[tuple[Article, list[int]]] = []
             to_update: list[tuple[Article, list[int] | None]] = []
-            additions = []  # (article, corrections, old slugs) it does not have yet
+            additions = []  # (article, corrections, old slugs, old addresses) it lacks
             for item, article, current in zip(
                 batch.items, batch.articles, batch.existing, strict=True
             ):
                 wanted = sorted({tag_ids[tag_key(name)] for name in item.tags})
-                missing = batch.stored_rows.missing(item, current.pk if current else None)
+                missing = batch.stored_rows.missing(item, current)
                 additions.append((article, *missing))
                 if current is None:
                     article.import_authors = self.authors.author_ids(article.byline, item.authors)
@@ -380,6 +381,7 @@ class _BatchSaver:
             byline=item.byline.strip(),
             source_name=item.source_name.strip(),
             source_url=item.source_url,
+            canonical_url=item.canonical_url,
             status=status,
             published_at=published_at,
             # Kept through re-imports: an import never resets a first publication.

@@ -22,7 +22,11 @@ the byline's profiles as `{"name", "slug"}` in order, and
 from articles.models import Article
 from ingest.importers.media import exported_url
 from ingest.importers.records import NATIVE_PREFIX
-from ingest.importers.related import exported_corrections, exported_redirects
+from ingest.importers.related import (
+    exported_corrections,
+    exported_old_addresses,
+    exported_redirects,
+)
 
 FIELDS = (
     "import_ref",
@@ -36,6 +40,7 @@ FIELDS = (
     "byline",
     "source_name",
     "source_url",
+    "canonical_url",
     "status",
     "published_at",
     "first_published_at",
@@ -50,6 +55,7 @@ FIELDS = (
     "author",
     "corrections",
     "redirects",
+    "old_addresses",
     "authors",
 )
 
@@ -88,6 +94,7 @@ def record(article: Article) -> dict:
         "byline": article.byline,
         "source_name": article.source_name,
         "source_url": article.source_url,
+        "canonical_url": article.canonical_url,
         "status": article.status,
         "published_at": article.published_at.isoformat(),
         "first_published_at": iso(article.first_published_at),
@@ -102,6 +109,7 @@ def record(article: Article) -> dict:
         "author": article.author_username or "",
         "corrections": exported_corrections(article),
         "redirects": exported_redirects(article),
+        "old_addresses": exported_old_addresses(article),
         "authors": [{"name": a.name, "slug": a.slug} for a in article.author_list],
     }
 

@@ -21,6 +21,8 @@ other types are skipped and counted, as are trashed and auto-draft posts:
 - lead image: the attachment named by `_thumbnail_id`, by URL (see lead_images.py).
 - `published_at`: `wp:post_date_gmt` (UTC); when that is empty or the zero date,
   `wp:post_date` read in the site's zone; else `pubDate`; else the import time.
+- old addresses: the post's `link` when it is on the blog's host, and, for a blog
+  at the root of its host, WordPress's own `/?p=<post id>` (reader.redirects).
 
 `check()` reads the whole document once before anything is written, so a
 truncated or ill-formed export is an error (with its line) instead of a half import.
@@ -31,19 +33,25 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import BinaryIO
-from urllib.parse import unquote
+from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_unicode_slug
 
+from articles.addresses import address_key, old_address_of
 from articles.models import Article
 from articles.sanitize import clean_html, html_to_text, inline_text
 from articles.summarizer import SUMMARY_MAX_LENGTH
 from ingest.importers.lead_images import postmeta, wordpress_attachment
-from ingest.importers.records import FormatError, ImportedArticle, LeadImage, Rejection, Skipped
+from ingest.importers.records import (
+    FormatError,
+    ImportedArticle,
+    LeadImage,
+    Rejection,
+    Skipped,
+    source_slug,
+)
 from ingest.importers.untitled import made_headline
 
 WP = re.compile(r"https?://wordpress\.org/export/1\.\d+/$")
@@ -184,9 +192,27 @@ def read_channel_fact(kind: str, local: str, element: Element, channel: dict) ->
             channel["authors"][fields["author_login"]] = display
 
 
-def site_of(channel: dict) -> str:
+def blog_url(channel: dict) -> str:
     url = channel.get("base_blog_url") or channel.get("base_site_url") or channel.get("link") or ""
-    return re.sub(r"^[a-z]+://", "", url.strip()).rstrip("/")
+    return url.strip()
+
+
+def site_of(channel: dict) -> str:
+    return re.sub(r"^[a-z]+://", "", blog_url(channel)).rstrip("/")
+
+
+def old_addresses(link: str, post_id: str, channel: dict) -> list[str]:
+    """The post's addresses on its blog: its permalink, and `/?p=<id>`, which every
+    WordPress blog answers (only at the root of a host does the front page here
+    stand in for the blog's own)."""
+    try:
+        blog = urlsplit(blog_url(channel))
+    except ValueError:
+        return []
+    addresses = [old_address_of(link, blog.hostname or "")]
+    if post_id.isdigit() and not blog.path.strip("/"):
+        addresses.append(address_key("/", post_id))
+    return list(dict.fromkeys(a for a in addresses if a))
 
 
 def from_item(number: int, item: Element, channel: dict) -> ImportedArticle | Rejection | Skipped:
@@ -240,10 +266,11 @@ def from_item(number: int, item: Element, channel: dict) -> ImportedArticle | Re
         body=body,
         summary=excerpt if len(excerpt) <= SUMMARY_MAX_LENGTH else "",
         byline=channel["authors"].get(creator, creator),
-        slug=post_slug(fields.get(("wp", "post_name"), "")),
+        slug=source_slug(fields.get(("wp", "post_name"), "")),
         tags=tags,
         status=status,
         published_at=published_at,
+        old_addresses=old_addresses(fields.get(("", "link"), ""), post_id, channel),
         raw=raw,
     )
 
@@ -266,15 +293,6 @@ def post_date(fields) -> datetime | None:
         except (TypeError, ValueError):
             raise ValueError(f"cannot read the date {pub_date!r}") from None
     return None
-
-
-def post_slug(value: str) -> str:
-    slug = unquote(value.strip())
-    try:
-        validate_unicode_slug(slug)
-    except ValidationError:
-        return ""
-    return slug.lower()[:200]
 
 
 def autop(body: str) -> str:

@@ -23,10 +23,13 @@ def canonical_url(context) -> str:
     return url
 
 
-def page_meta(context, title="", description="", kind="website", image=None):
+def page_meta(context, title="", description="", kind="website", image=None, canonical=""):
     """Meta description, canonical link, OpenGraph and Twitter card tags for one page.
 
     `image` is an `articles.images.SocialImage` (absolute URL, size, alt) or None.
+    `canonical` is a story's own canonical URL when its original lives elsewhere
+    (Article.canonical_url): search engines are sent there, while OpenGraph keeps
+    this page's address, which is what readers share.
     Built as a string: every page renders it, and a nested template costs several
     times more. Every value is escaped as the template's autoescaping did.
     """
@@ -35,15 +38,15 @@ def page_meta(context, title="", description="", kind="website", image=None):
     )
     title = escape(title or settings.SITE_NAME)
     description = escape(description)
-    canonical = escape(canonical_url(context))
+    here = escape(canonical_url(context))
     lines = [
         f'<meta name="description" content="{description}">',
-        f'  <link rel="canonical" href="{canonical}">',
+        f'  <link rel="canonical" href="{escape(canonical) if canonical else here}">',
         f'  <meta property="og:site_name" content="{escape(settings.SITE_NAME)}">',
         f'  <meta property="og:type" content="{escape(kind)}">',
         f'  <meta property="og:title" content="{title}">',
         f'  <meta property="og:description" content="{description}">',
-        f'  <meta property="og:url" content="{canonical}">',
+        f'  <meta property="og:url" content="{here}">',
         *image_meta(image),
         f'  <meta name="twitter:title" content="{title}">',
         f'  <meta name="twitter:description" content="{description}">',

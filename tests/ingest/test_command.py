@@ -190,7 +190,7 @@ def test_wxr_import_counts_skipped_items_and_reads_local_dates_in_site_zone(sett
     settings.TIME_ZONE = "Europe/Paris"
     out = run_with_rejects(DATA / "export.wxr.xml")
     assert "6 created, 0 updated, 0 unchanged, 1 rejected" in out
-    assert "skipped (not posts): 1 attachment, 1 page, 1 trash post" in out
+    assert "not imported: 1 attachment, 1 page, 1 trash post" in out
     assert "1 date(s) without a time zone read as Europe/Paris" in out
     public = set(Article.objects.published().values_list("import_ref", flat=True))
     assert public == {
@@ -227,22 +227,13 @@ def test_error_mid_stream_says_how_much_was_committed(tmp_path):
     assert Article.objects.count() == 2000
 
 
-def test_progress_lines_when_not_a_terminal(tmp_path):
-    from ingest.importers.progress import Progress
-
+def test_progress_is_quiet_when_not_a_terminal(tmp_path):
+    """Cron mail and CI logs get the summary line only."""
+    path = tmp_path / "feed.jsonl"
+    path.write_text('{"import_ref": "q:1", "headline": "A", "body": "<p>b</p>"}\n')
     err = StringIO()
-    progress = Progress(OutputWrapper(err), "big.jsonl", total=1000)
-    progress.update(10, 100)  # too soon after the start: nothing printed
-    progress.last -= 60
-    progress.update(500, 500)
-    assert err.getvalue().startswith("big.jsonl: 500 records, 50% of the file, ")
-    assert "left" in err.getvalue()
-
-    err = StringIO()
-    progress = Progress(OutputWrapper(err), "summaries", total=40, of="the articles without one")
-    progress.last -= 60
-    progress.update(10, 10)
-    assert err.getvalue().startswith("summaries: 10 records, 25% of the articles without one")
+    call_command("import_articles", str(path), stdout=StringIO(), stderr=err)
+    assert err.getvalue() == ""
 
 
 def test_progress_bar_on_a_terminal():
@@ -254,11 +245,15 @@ def test_progress_bar_on_a_terminal():
 
     err = Terminal()
     progress = Progress(OutputWrapper(err), "big.jsonl", total=1000)
-    progress.update(250, 250, final=True)
-    assert err.getvalue().startswith(
-        "\rbig.jsonl [#######-----------------------]  25% 250 records"
-    )
-    assert "ETA" in err.getvalue() and err.getvalue().endswith("\n")
+    progress.update(250, 1000, final=True)
+    bar = err.getvalue().split("\r")[-1]
+    assert bar.startswith("big.jsonl: 100%")
+    assert "1.00k/1.00k" in bar and "250 records" in bar and bar.endswith("\n")
+
+    err = Terminal()
+    progress = Progress(OutputWrapper(err), "summaries", total=40, unit=" articles")
+    progress.update(10, 10, final=True)
+    assert err.getvalue().split("\r")[-1].startswith("summaries:  25%")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from articles.models import Article, ArticleRedirect, Tag
+from articles.models import Article, ArticleRedirect, OldAddress, Tag
 from articles.models.correction import Correction
 from ingest.importers import jsonl
 from ingest.importers.records import ImportedArticle
@@ -71,6 +71,7 @@ def snapshot() -> dict[str, dict]:
             article.corrections.values_list("kind", "note", "published_at", "created_by__username")
         )
         row["redirects"] = sorted(article.redirects.values_list("old_slug", flat=True))
+        row["old_addresses"] = sorted(article.old_addresses.values_list("address", flat=True))
         rows[article.slug] = row
     return rows
 
@@ -102,8 +103,12 @@ def newsroom(make_article, make_tag, make_user):
     )
     make_article(headline="Draft on the budget", status="draft", body="")
     make_article(headline="Embargoed report", published_at=now + timedelta(days=2))
-    elsewhere = make_article(headline="From the wire")
+    elsewhere = make_article(
+        headline="From the wire", canonical_url="https://wire.example/2024/05/from-the-wire/"
+    )
     Article.objects.filter(pk=elsewhere.pk).update(import_ref="wxr:wire.example:9")
+    OldAddress.objects.create(address="/2024/05/from-the-wire", article=elsewhere)
+    OldAddress.objects.create(address="/?p=9", article=elsewhere)
     Correction.objects.create(
         article=pictured,
         kind=Correction.Kind.CORRECTION,

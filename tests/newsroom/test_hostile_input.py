@@ -52,6 +52,8 @@ PATH_TEMPLATES = [
     "/static/{}",
     "/media/{}",
     "/healthz/{}",
+    "/2007/04/{}/",  # no page: an imported article's old address, if any
+    "/{}/old/",
 ]
 QUERY_PATHS = ["/", "/tags/politics/", "/search/", "/feed/", "/sitemap.xml", "/sitemap-news.xml"]
 PARAMETERS = ["page", "q", "p", "tag", "slug", "format", "section"]

@@ -49,6 +49,7 @@ class Command(BaseCommand):
                 Prefetch("tags", queryset=Tag.objects.only("name")),
                 Prefetch("corrections", queryset=Correction.objects.select_related("created_by")),
                 "redirects",
+                "old_addresses",
             )
             .with_author_links()
         )

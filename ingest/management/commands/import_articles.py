@@ -2,7 +2,8 @@
 
 Thin by design: arguments → the format's parse() → save_articles() → the summary
 backfill (editorial/backfill.py) → one summary line. See ingest/importers/ for the
-formats and the rules.
+formats and the rules. With --redirects-only, the files' old addresses are added to
+the articles an earlier import made (ingest/importers/old_addresses.py).
 """
 
 import json
@@ -17,18 +18,21 @@ from django.utils import timezone
 from articles.models import Article
 from editorial.backfill import batches_by_id, fill_summaries
 from ingest.fetch import fetch_missing
-from ingest.importers import FORMATS, guess_format
+from ingest.importers import FORMATS, guess_format, read_head, reader
+from ingest.importers.mapping import FieldMap, MappingError
 from ingest.importers.media import MediaSource
+from ingest.importers.old_addresses import AddressResult, add_old_addresses
 from ingest.importers.progress import Progress
-from ingest.importers.records import HEAD_SIZE, FormatError, ImportResult, Rejection
+from ingest.importers.records import FormatError, ImportResult, Rejection
 from ingest.importers.saving import DEFAULT_BATCH_SIZE, save_articles
 from ingest.management.commands.fetch_lead_images import report as fetch_report
 
 
 class Command(BaseCommand):
     help = (
-        "Import articles from JSON Lines, CSV, RSS, Atom or WordPress WXR files. "
-        "Re-running a file changes nothing; exits 1 when any record is rejected."
+        "Import articles from JSON Lines, JSON, CSV, RSS, Atom, JSON Feed, WordPress WXR "
+        "or Ghost files. Re-running a file changes nothing; exits 1 when any record is "
+        "rejected."
     )
 
     def add_arguments(self, parser):
@@ -37,6 +41,53 @@ class Command(BaseCommand):
             "--format",
             choices=sorted(FORMATS),
             help="The files' format (default: guessed from each file's content).",
+        )
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="SOURCE=FIELD",
+            dest="maps",
+            help=(
+                "CSV, JSON Lines, JSON: read the column or key SOURCE as our FIELD "
+                "(repeatable; dots reach into objects: source.name=source_name)."
+            ),
+        )
+        parser.add_argument(
+            "--ignore",
+            action="append",
+            default=[],
+            metavar="KEY",
+            dest="ignores",
+            help="CSV, JSON Lines, JSON: leave out this column or key (repeatable).",
+        )
+        parser.add_argument(
+            "--records",
+            metavar="PATH",
+            default="",
+            help=(
+                "JSON: where the list of records is in the document, keys joined by "
+                "dots (e.g. articles); implies --format json."
+            ),
+        )
+        parser.add_argument(
+            "--site-url",
+            metavar="URL",
+            default="",
+            help=(
+                "Ghost: the address the exported site had (the export does not say); "
+                "names its articles and makes its relative links absolute. "
+                "Default: this site's SITE_URL."
+            ),
+        )
+        parser.add_argument(
+            "--redirects-only",
+            action="store_true",
+            help=(
+                "Change no article: add the files' old addresses (WordPress permalinks "
+                "and ?p=, Ghost's /<slug>/, feed links) to the articles an earlier "
+                "import of them made."
+            ),
         )
         parser.add_argument(
             "--dry-run",
@@ -108,15 +159,28 @@ class Command(BaseCommand):
         defer_summaries,
         workers,
         media_dir,
+        maps,
+        ignores,
+        records,
+        site_url,
+        redirects_only,
         **options,
     ):
         if batch_size < 1 or workers < 1:
             raise CommandError("--batch-size and --workers must be at least 1.")
         if media_dir and not media_dir.is_dir():
             raise CommandError(f"{media_dir}: not a directory. Nothing was written.")
+        try:
+            fields = FieldMap.from_arguments(maps, ignores)
+        except MappingError as error:
+            raise CommandError(f"{error}. Nothing was written.") from None
+        self.given = {"--map/--ignore": fields, "--records": records, "--site-url": site_url}
         self.workers = workers
         self.media = MediaSource(media_dir, store=not dry_run)
         files = [self.open_checked(Path(path), format) for path in paths]
+        if redirects_only:
+            self.add_redirects(files, batch_size, dry_run)
+            return
         result = ImportResult()
         current = None
         try:
@@ -168,23 +232,26 @@ class Command(BaseCommand):
             raise CommandError(f"{result.rejected} record(s) rejected{where}.")
 
     def open_checked(self, path: Path, format: str | None):
-        """Open `path` and make sure it reads as its format, before anything is written."""
+        """Open `path` and make sure it reads as its format, before anything is written;
+        gives the path, the open file and the format's parse() with the run's options."""
         try:
             fp = path.open("rb")
         except OSError as error:
             raise CommandError(f"{path}: cannot open: {error.strerror}") from None
         try:
-            name = format or guess_format(fp.read(HEAD_SIZE))
-            module = FORMATS[name]
+            name = format or guess_format(read_head(fp))
+            if self.given["--records"] and not format and name == "jsonl":
+                name = "json"  # a records path means one document, even on one line
+            check, parse = reader(name, self.given)
             fp.seek(0)
-            module.check(fp)
+            check(fp)
             fp.seek(0)
         except FormatError as error:
             fp.close()
             raise CommandError(f"{path}: {error}. Nothing was written.") from None
-        return path, fp, module
+        return path, fp, parse
 
-    def import_file(self, path, fp, module, result, rejects_file, status, batch_size, dry_run):
+    def import_file(self, path, fp, parse, result, rejects_file, status, batch_size, dry_run):
         progress = Progress(self.stderr, path.name, os.fstat(fp.fileno()).st_size)
 
         def on_reject(rejection: Rejection) -> None:
@@ -202,7 +269,7 @@ class Command(BaseCommand):
         try:
             with outer:
                 save_articles(
-                    module.parse(fp),
+                    parse(fp),
                     batch_size=batch_size,
                     default_status=status,
                     on_reject=on_reject,
@@ -221,9 +288,7 @@ class Command(BaseCommand):
         """Generate the summaries the import left pending (see editorial/backfill.py)."""
         if not result.unsummarized:
             return
-        progress = Progress(
-            self.stderr, "summaries", len(result.unsummarized), of="the articles without one"
-        )
+        progress = Progress(self.stderr, "summaries", len(result.unsummarized), unit=" articles")
         fill_summaries(
             batches_by_id(result.unsummarized),
             workers=self.workers,
@@ -244,7 +309,7 @@ class Command(BaseCommand):
             )
         if result.skipped:
             skipped = ", ".join(f"{n} {kind}" for kind, n in sorted(result.skipped.items()))
-            line += f"; skipped (not posts): {skipped}"
+            line += f"; not imported: {skipped}"
         if result.untitled:
             line += f"; {result.untitled} untitled, headline made from the text"
         if result.naive_dates:
@@ -253,3 +318,29 @@ class Command(BaseCommand):
                 f"{timezone.get_current_timezone_name()}"
             )
         return line + "."
+
+    def add_redirects(self, files, batch_size: int, dry_run: bool) -> None:
+        """--redirects-only: old addresses for articles imported earlier, nothing else."""
+        result = AddressResult()
+        for path, fp, parse in files:
+            with fp:
+                try:
+                    with transaction.atomic():
+                        add_old_addresses(parse(fp), batch_size=batch_size, result=result)
+                        if dry_run:
+                            transaction.set_rollback(True)
+                except FormatError as error:
+                    raise CommandError(
+                        f"{path}: {error} (nothing of this file was written)."
+                    ) from None
+        line = (
+            f"{'Dry run (nothing written): would have added ' if dry_run else 'Added '}"
+            f"{result.added} old address(es) to {result.articles} article(s)"
+        )
+        if result.held:
+            line += f"; {result.held} already lead to another article, which keeps them"
+        if result.unmatched:
+            line += f"; {result.unmatched} record(s) name no article here (import the file first)"
+        self.stdout.write(self.style.SUCCESS(line + "."))
+        if result.rejected:
+            raise CommandError(f"{result.rejected} record(s) could not be read.")
