@@ -251,6 +251,9 @@ ADMIN_URL = env("ADMIN_URL", default="admin/")
 LEAD_IMAGE_MAX_BYTES = env.int("LEAD_IMAGE_MAX_BYTES", default=10 * 1024 * 1024)
 LEAD_IMAGE_MAX_PIXELS = env.int("LEAD_IMAGE_MAX_PIXELS", default=40_000_000)
 LEAD_IMAGE_WIDTHS = [320, 640, 960, 1280]
+# Tests only, never from the environment: the fetcher may reach this machine, where
+# the tests' image servers listen (ingest/fetch.py refuses it otherwise).
+LEAD_IMAGE_FETCH_ALLOW_LOOPBACK = False
 
 # Anonymous pages: seconds an entry may live in the cache (0 turns the page cache off;
 # content changes invalidate it at once anyway), and the max-age browsers and CDNs get.
