@@ -6,6 +6,7 @@ DEBUG=False, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and SITE_URL (see .env.exam
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.utils.csp import CSP
@@ -72,6 +73,7 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # templates it overrides.
 INSTALLED_APPS = [
     "desk",
+    "accounts",  # staff two-factor sign-in (its admin/base_site.html extends the admin's)
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -82,6 +84,10 @@ INSTALLED_APPS = [
     "django_prose_editor",  # the body's rich-text editor in the admin; ships its assets
     "axes",
     "reversion",  # articles' revisions (editorial/history.py)
+    "django_otp",  # staff second factors (accounts/): apps, passkeys, recovery codes
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "articles",
     "editorial",
     "pagecache",
@@ -103,6 +109,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which second factor, if any, this session passed; then nothing but the second
+    # step for staff who must pass one and have not (accounts/middleware.py).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     # An article edit posted after the session expired is kept for after login.
     "desk.expired_edits.KeepExpiredEditsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -245,6 +255,25 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SITE_NAME = env("SITE_NAME", default="The Newsroom")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 ADMIN_URL = env("ADMIN_URL", default="admin/")
+
+# Staff second factors (accounts/): Editors and superusers must use one; Authors
+# may, unless TWO_FACTOR_REQUIRED_FOR_AUTHORS makes it a must for them too.
+TWO_FACTOR_REQUIRED_FOR_AUTHORS = env.bool("TWO_FACTOR_REQUIRED_FOR_AUTHORS", default=False)
+OTP_TOTP_ISSUER = SITE_NAME  # the name authenticator apps show beside the code
+# Passkeys belong to a domain name (never an IP address) and are accepted from these
+# origins only: where staff open the admin. Browsers allow them over HTTPS, or over
+# plain HTTP on localhost: in development, open http://localhost:8000/admin/.
+PASSKEY_ORIGINS = env.list(
+    "PASSKEY_ORIGINS",
+    default=[SITE_URL if SITE_URL.startswith("https://") else "http://localhost:8000"],
+)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = PASSKEY_ORIGINS
+OTP_WEBAUTHN_RP_ID = env("PASSKEY_DOMAIN", default=urlsplit(PASSKEY_ORIGINS[0]).hostname)
+OTP_WEBAUTHN_RP_NAME = SITE_NAME
+# A passkey is a second factor after the password, never instead of it: the
+# password's lockout and rules keep applying.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+LOGIN_REDIRECT_URL = "admin:index"  # where a passkey's second step goes when no page asked
 
 # Lead images (articles/images/, ingest/fetch.py): refused above these limits;
 # resized to these widths.
