@@ -239,13 +239,15 @@ if not DEBUG:
 if proxy_ssl_header := env("SECURE_PROXY_SSL_HEADER", default=""):
     SECURE_PROXY_SSL_HEADER = (proxy_ssl_header, "https")
 
-# django-axes: lock a username from one address after repeated failures. Unlock
-# early with `manage.py axes_reset_username NAME` or `manage.py axes_reset`.
+# django-axes: after repeated failures, lock the username (from any address: a
+# password sprayed from many addresses) and, separately, the address (many
+# usernames tried from one). Unlock early with `manage.py axes_reset_username NAME`,
+# `axes_reset_ip ADDRESS` or `axes_reset`.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "newsroom.client_ip.client_ip"
 # How many reverse proxies of ours append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
