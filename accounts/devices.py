@@ -79,10 +79,11 @@ def new_recovery_codes(user) -> list[str]:
     """A fresh set of recovery codes, replacing any earlier ones; shown once."""
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
     with transaction.atomic():
-        device, _ = StaticDevice.objects.get_or_create(
-            user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
-        )
-        device.token_set.all().delete()
+        # Any earlier codes go, an operator's `addstatictoken` ones included.
+        StaticToken.objects.filter(device__user=user).delete()
+        device = StaticDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+        if device is None:
+            device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME)
         StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes
 

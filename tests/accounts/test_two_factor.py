@@ -213,6 +213,18 @@ def test_a_recovery_code_works_once_and_only_once(client, staff):
     assert client.get(DRAFTS)["Location"].startswith(VERIFY)
 
 
+def test_an_operator_lets_a_locked_out_superuser_in_with_a_one_time_code(client, staff):
+    """The last superuser lost everything: `addstatictoken` (django-otp's) on the server."""
+    root = staff("root", is_superuser=True)
+    authenticator(root)  # the phone that was lost
+    out = StringIO()
+    call_command("addstatictoken", "root", stdout=out)
+    sign_in(client, root)
+    response = client.post(VERIFY, {"recovery_code": out.getvalue().strip(), "next": DESK})
+    assert response["Location"] == DESK
+    assert client.get(DESK).status_code == 200
+
+
 def test_next_never_leaves_the_site(client, staff):
     editor = staff("eve", "Editors")
     device = authenticator(editor)
