@@ -12,6 +12,7 @@ Every path, not only the admin's: staff previews and anything else that reads
 permissions must not see a half-signed-in user either.
 """
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 
@@ -32,6 +33,10 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            # No session, nobody signed in: and the session is left unread, so a
+            # reader's response does not vary on cookies on our account.
+            return None
         match = request.resolver_match
         if match.app_name in SECOND_STEP_APPS or match.view_name in SECOND_STEP_VIEWS:
             return None  # those views check the session's state themselves

@@ -140,6 +140,14 @@ def test_an_author_who_enrolled_must_use_it(client, staff):
     assert client.get(DRAFTS)["Location"].startswith(VERIFY)
 
 
+def test_readers_requests_are_left_alone(client):
+    """Without a session cookie nobody is signed in: the session is not even read, so
+    public responses do not start to vary on cookies."""
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert "Cookie" not in response.get("Vary", "")
+
+
 def test_logging_out_needs_no_second_factor(client, staff):
     client.force_login(staff("eve", "Editors"), second_factor=False)
     client.post(reverse("admin:logout"))
