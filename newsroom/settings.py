@@ -6,6 +6,7 @@ DEBUG=False, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and SITE_URL (see .env.exam
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.utils.csp import CSP
@@ -72,6 +73,7 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # templates it overrides.
 INSTALLED_APPS = [
     "desk",
+    "accounts",  # staff two-factor sign-in (its admin/base_site.html extends the admin's)
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -82,6 +84,10 @@ INSTALLED_APPS = [
     "django_prose_editor",  # the body's rich-text editor in the admin; ships its assets
     "axes",
     "reversion",  # articles' revisions (editorial/history.py)
+    "django_otp",  # staff second factors (accounts/): apps, passkeys, recovery codes
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "articles",
     "editorial",
     "pagecache",
@@ -103,6 +109,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which second factor, if any, this session passed; then nothing but the second
+    # step for staff who must pass one and have not (accounts/middleware.py).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     # An article edit posted after the session expired is kept for after login.
     "desk.expired_edits.KeepExpiredEditsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -239,13 +249,15 @@ if not DEBUG:
 if proxy_ssl_header := env("SECURE_PROXY_SSL_HEADER", default=""):
     SECURE_PROXY_SSL_HEADER = (proxy_ssl_header, "https")
 
-# django-axes: lock a username from one address after repeated failures. Unlock
-# early with `manage.py axes_reset_username NAME` or `manage.py axes_reset`.
+# django-axes: after repeated failures, lock the username (from any address: a
+# password sprayed from many addresses) and, separately, the address (many
+# usernames tried from one). Unlock early with `manage.py axes_reset_username NAME`,
+# `axes_reset_ip ADDRESS` or `axes_reset`.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "newsroom.client_ip.client_ip"
 # How many reverse proxies of ours append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -256,11 +268,33 @@ SITE_NAME = env("SITE_NAME", default="The Newsroom")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 ADMIN_URL = env("ADMIN_URL", default="admin/")
 
+# Staff second factors (accounts/): Editors and superusers must use one; Authors
+# may, unless TWO_FACTOR_REQUIRED_FOR_AUTHORS makes it a must for them too.
+TWO_FACTOR_REQUIRED_FOR_AUTHORS = env.bool("TWO_FACTOR_REQUIRED_FOR_AUTHORS", default=False)
+OTP_TOTP_ISSUER = SITE_NAME  # the name authenticator apps show beside the code
+# Passkeys belong to a domain name (never an IP address) and are accepted from these
+# origins only: where staff open the admin. Browsers allow them over HTTPS, or over
+# plain HTTP on localhost: in development, open http://localhost:8000/admin/.
+PASSKEY_ORIGINS = env.list(
+    "PASSKEY_ORIGINS",
+    default=[SITE_URL if SITE_URL.startswith("https://") else "http://localhost:8000"],
+)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = PASSKEY_ORIGINS
+OTP_WEBAUTHN_RP_ID = env("PASSKEY_DOMAIN", default=urlsplit(PASSKEY_ORIGINS[0]).hostname)
+OTP_WEBAUTHN_RP_NAME = SITE_NAME
+# A passkey is a second factor after the password, never instead of it: the
+# password's lockout and rules keep applying.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+LOGIN_REDIRECT_URL = "admin:index"  # where a passkey's second step goes when no page asked
+
 # Lead images (articles/images/, ingest/fetch.py): refused above these limits;
 # resized to these widths.
 LEAD_IMAGE_MAX_BYTES = env.int("LEAD_IMAGE_MAX_BYTES", default=10 * 1024 * 1024)
 LEAD_IMAGE_MAX_PIXELS = env.int("LEAD_IMAGE_MAX_PIXELS", default=40_000_000)
 LEAD_IMAGE_WIDTHS = [320, 640, 960, 1280]
+# Tests only, never from the environment: the fetcher may reach this machine, where
+# the tests' image servers listen (ingest/fetch.py refuses it otherwise).
+LEAD_IMAGE_FETCH_ALLOW_LOOPBACK = False
 
 # Anonymous pages: seconds an entry may live in the cache (0 turns the page cache off;
 # content changes invalidate it at once anyway), and the max-age browsers and CDNs get.

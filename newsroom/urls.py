@@ -12,6 +12,10 @@ handler500 = "newsroom.views.server_error"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
+    # Staff two-factor sign-in, in the admin's space: its pages, then the passkey
+    # ceremonies django-otp-webauthn's scripts call (they name them "otp_webauthn:…").
+    path(f"{settings.ADMIN_URL}two-factor/", include("accounts.urls")),
+    path(f"{settings.ADMIN_URL}two-factor/passkeys/", include("django_otp_webauthn.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap_index, name="sitemap"),

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 
 from articles.models import Article, Tag
 from pagecache import caching, invalidation
+from tests.signing_in import StaffClient
 
 
 @pytest.fixture(scope="session")
@@ -123,6 +124,20 @@ def make_article(db, make_tag):
         return article
 
     return make
+
+
+@pytest.fixture
+def client():
+    """The test client, whose force_login() passes the second factor too (tests/signing_in.py)."""
+    return StaffClient()
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """A superuser's client, signed in with both factors."""
+    client = StaffClient()
+    client.force_login(admin_user)
+    return client
 
 
 @pytest.fixture

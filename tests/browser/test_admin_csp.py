@@ -9,6 +9,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from tests.signing_in import authenticator, pass_second_step
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "a long desk password 42"
@@ -22,12 +24,13 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 def test_article_form_and_body_editor_raise_no_csp_violation(page, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    User.objects.create_superuser("desk", "desk@example.org", PASSWORD)
+    app = authenticator(User.objects.create_superuser("desk", "desk@example.org", PASSWORD))
     page.add_init_script(COLLECT_VIOLATIONS)
     page.goto(reverse("admin:login"))
     page.fill("#id_username", "desk")
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
+    pass_second_step(page, app)
     page.wait_for_url(f"**{reverse('admin:index')}")
 
     response = page.goto(reverse("admin:articles_article_add"))

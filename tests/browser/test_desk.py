@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from editorial.publishing import NOT_AN_EDITOR
+from tests.signing_in import StaffClient, authenticator, pass_second_step
 
 from .pages import axe_violations, card_headlines
 
@@ -30,8 +31,9 @@ def staff(username, role):
 
 
 def log_in_by_cookie(page, user, live_server):
-    """A session made on the server side: for tests that are not about logging in."""
-    client = Client()
+    """A session made on the server side, second factor passed: for tests that are not
+    about logging in."""
+    client = StaffClient()
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
@@ -63,14 +65,15 @@ def test_editor_writes_tags_previews_schedules_and_publishes(
     new_page, live_server, roles, make_tag
 ):
     make_tag("Transport")
-    staff("eve", "Editors")
+    app = authenticator(staff("eve", "Editors"))
     page = new_page()
 
-    # Log in through the form.
+    # Log in through the form, then the second step.
     page.goto(reverse("admin:index"))
     page.fill("#id_username", "eve")
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    pass_second_step(page, app)
     assert page.get_by_role("heading", name="Site administration").is_visible()
 
     # Write, with formatting from the toolbar.

@@ -57,8 +57,8 @@ def test_history_page_costs_the_same_whatever_the_revisions(
         edit(article, editor, standfirst=f"Take {n}")
     client.force_login(editor)
     client.get(history_url(article))  # session and permissions warmed up alike
-    # session, user, two permission reads, the article, the revisions
-    with django_assert_num_queries(6):
+    # session, user, second factor, two permission reads, the article, the revisions
+    with django_assert_num_queries(7):
         assert client.get(history_url(article)).status_code == 200
 
 
@@ -74,7 +74,7 @@ def test_change_form_costs_the_same_whatever_the_revisions(
     client.get(url)
     # the same with 3 revisions or 12 (review notes, pending changes and the authors
     # and feature inlines are read too)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get(url).status_code == 200
 
 

@@ -287,9 +287,10 @@ def test_the_filtered_change_list_query_count_is_fixed(
         article = make_article(status=DRAFT, author=editor, byline="Ann Lee", tags=[f"t{n % 3}"])
         review.submit_for_review(article, by=editor)
     client.force_login(editor)
-    # session, user, user and group permissions, author and tag filter choices, count,
-    # page of articles (author joined, tags in each row), date hierarchy range and its dates
-    with django_assert_num_queries(10):
+    # session, user, the second factor the session passed, user and group permissions,
+    # author and tag filter choices, count, page of articles (author joined, tags in each
+    # row), date hierarchy range and its dates
+    with django_assert_num_queries(11):
         response = client.get(CHANGELIST_URL, filters)
     assert len(rows(response)) == count
 
@@ -298,9 +299,9 @@ def test_the_admin_index_counts_what_awaits_review(
     client, desk_articles, editor, django_assert_num_queries
 ):
     client.force_login(editor)
-    # session, user, user and group permissions, open notes, awaiting review count,
-    # recent actions
-    with django_assert_num_queries(7):
+    # session, user, second factor, user and group permissions, open notes, awaiting
+    # review count, recent actions
+    with django_assert_num_queries(8):
         html = client.get(ADMIN_INDEX).content.decode()
     assert "Awaiting review: 1" in html
 
@@ -315,8 +316,8 @@ def test_the_admin_index_shows_an_author_their_notes_in_fixed_queries(
         review.send_back(reload(draft), by=editor, note=f"Fix number {n}.")
     client.force_login(author)
     # session, user, user and group permissions, open notes with their articles,
-    # recent actions
-    with django_assert_num_queries(6):
+    # recent actions, and the second factor (Authors' is optional, but this one has one)
+    with django_assert_num_queries(7):
         html = client.get(ADMIN_INDEX).content.decode()
     assert all(f"Fix number {n}." in html for n in range(count))
     assert "Awaiting review" not in html

@@ -35,7 +35,10 @@ def add_fetch_arguments(parser):
     parser.add_argument(
         "--allow-private-addresses",
         action="store_true",
-        help="Also fetch from this machine and private networks (refused by default).",
+        help=(
+            "Also fetch from private networks (refused by default); this machine, "
+            "link-local, multicast and reserved addresses are always refused."
+        ),
     )
 
 
