@@ -5,6 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from newsroom import views
+from pagecache import keys
 from reader.sitemaps import SITEMAPS, news_sitemap, robots_txt, sitemap_index
 
 handler500 = "newsroom.views.server_error"
@@ -13,12 +14,13 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
     path(settings.ADMIN_URL, admin.site.urls),
-    path("robots.txt", robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap_index, name="sitemap"),
-    path("sitemap-news.xml", news_sitemap, name="sitemap_news"),
+    path("robots.txt", keys.declares()(robots_txt), name="robots_txt"),
+    # Sitemaps list every story, tag and author with its last change: any change.
+    path("sitemap.xml", keys.declares(keys.ANY)(sitemap_index), name="sitemap"),
+    path("sitemap-news.xml", keys.declares(keys.ANY)(news_sitemap), name="sitemap_news"),
     path(
         "sitemap-<slug:section>.xml",
-        sitemap,
+        keys.declares(keys.ANY)(sitemap),
         {"sitemaps": SITEMAPS, "template_name": "sitemaps/urlset.xml"},
         name="sitemap_section",
     ),
