@@ -12,10 +12,10 @@ Every backend's purge() either returns (the cache confirmed) or raises PurgeErro
 the outbox (pagecache.outbox) keeps a purge until it returns.
 """
 
+import http.client
 import json
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
+from urllib.parse import urlsplit
 
 from django.conf import settings
 
@@ -41,19 +41,23 @@ def chunks(keys: list[str], max_length: int, max_count: int) -> Iterator[list[st
 
 
 def request(url: str, *, method: str, headers: dict, body: dict | None = None) -> None:
+    """One HTTP request (http.client: urllib.request is more than a purge needs, and
+    costs every process's start-up), which must answer 2xx."""
     data = json.dumps(body).encode() if body is not None else None
     if data is not None:
         headers = {**headers, "Content-Type": "application/json"}
+    parts = urlsplit(url)
+    connection_class = (
+        http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    )
+    connection = connection_class(parts.netloc, timeout=TIMEOUT)
     try:
-        with urllib.request.urlopen(
-            urllib.request.Request(url, data=data, method=method, headers=headers),
-            timeout=TIMEOUT,
-        ) as response:
-            status = response.status
-    except urllib.error.HTTPError as error:
-        raise PurgeError(f"{method} {url}: HTTP {error.code}") from error
-    except OSError as error:  # refused, timed out, unreachable
+        connection.request(method, parts.path or "/", body=data, headers=headers)
+        status = connection.getresponse().status
+    except (OSError, http.client.HTTPException) as error:  # refused, timed out, garbled
         raise PurgeError(f"{method} {url}: {error}") from error
+    finally:
+        connection.close()
     if not 200 <= status < 300:
         raise PurgeError(f"{method} {url}: HTTP {status}")
 
