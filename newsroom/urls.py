@@ -1,8 +1,10 @@
+import re
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from newsroom import views
 from pagecache import keys
@@ -27,6 +29,14 @@ urlpatterns = [
     path("", include("reader.urls")),
 ]
 
-# Uploaded media in development only; production serves MEDIA_ROOT from the web
-# server or a CDN, or uses a remote STORAGES["default"] (see README).
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded media from Django only where nothing else serves them (settings.SERVE_MEDIA);
+# production serves MEDIA_ROOT from the web server or a CDN, or uses object storage
+# through STORAGES["default"] (see README).
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]
