@@ -300,3 +300,5 @@ CLOUDFLARE_API_TOKEN = env("CLOUDFLARE_API_TOKEN", default="")
 PURGE_BACKLOG_AFTER = env.int("PURGE_BACKLOG_AFTER", default=2)
 PURGE_BACKLOG_TIMEOUT = env.int("PURGE_BACKLOG_TIMEOUT", default=5)
 PURGE_RETRY_INTERVAL = env.float("PURGE_RETRY_INTERVAL", default=1.0)
+# An HTTP cache in front gets each purge twice, this many seconds apart (0: once).
+PURGE_REPEAT_AFTER = env.float("PURGE_REPEAT_AFTER", default=0.5)

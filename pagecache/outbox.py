@@ -20,7 +20,7 @@ from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -34,14 +34,27 @@ BATCH = 500  # rows sent together: one purge of their keys' union
 
 
 class Sender:
-    """The rows one transaction wrote, sent once it commits."""
+    """The rows one transaction wrote, sent once it commits, and once more
+    PURGE_REPEAT_AFTER seconds later: a page rendered from the rows before the commit
+    may reach an HTTP cache just after the first purge (the embedded cache needs no
+    repeat: its clock already tells such a page apart)."""
 
     def __init__(self, using: str):
         self.using = using
         self.ids: list[int] = []
 
     def __call__(self) -> None:
-        send(Purge.objects.using(self.using).filter(pk__in=self.ids), using=self.using)
+        rows = Purge.objects.using(self.using).filter(pk__in=self.ids)
+        repeat = settings.PURGE_REPEAT_AFTER if settings.PAGE_CACHE_BACKEND != "django" else 0
+        if send(rows, using=self.using, keep=repeat > 0) and repeat > 0:
+            # Kept until then: if this process dies first, the retries send it again.
+            threading.Timer(repeat, self.repeat, args=[rows]).start()
+
+    def repeat(self, rows) -> None:
+        try:
+            send(rows, using=self.using)
+        finally:
+            connections[self.using].close()  # this thread's own connection
 
     sends_purges = True  # tests/conftest.py runs it where a real commit would
 
@@ -63,7 +76,9 @@ def write(keys: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> None:
         return
     row = Purge.objects.using(using).create(keys=" ".join(keys))
     if committed:
-        send(Purge.objects.using(using).filter(pk=row.pk), using=using)
+        sender = Sender(using)
+        sender.ids.append(row.pk)
+        sender()
         return
     for _, func, _ in connection.run_on_commit:
         if isinstance(func, Sender):
@@ -74,9 +89,10 @@ def write(keys: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> None:
     transaction.on_commit(sender, using=using, robust=True)
 
 
-def send(rows, using: str = DEFAULT_DB_ALIAS) -> int:
-    """Send these rows' purges, deleting each batch the cache confirmed; the number of
-    rows confirmed. A failure is logged and leaves the rows for the next attempt."""
+def send(rows, using: str = DEFAULT_DB_ALIAS, keep: bool = False) -> int:
+    """Send these rows' purges, deleting each batch the cache confirmed (unless `keep`:
+    Sender repeats them); the number of rows confirmed. A failure is logged and leaves
+    the rows for the next attempt."""
     confirmed = 0
     while pending := list(rows.order_by("pk").values_list("pk", "keys")[:BATCH]):
         ids = [pk for pk, _ in pending]
@@ -91,8 +107,10 @@ def send(rows, using: str = DEFAULT_DB_ALIAS) -> int:
                            exc_info=True)  # fmt: skip
             sent.update(attempts=F("attempts") + 1)
             return confirmed
-        sent.delete()
         confirmed += len(ids)
+        if keep:
+            return confirmed  # one batch now; the repeat sends (and deletes) them all
+        sent.delete()
     return confirmed
 
 

@@ -45,6 +45,7 @@ def empty_cache(settings, monkeypatch):
     tests/pagecache/test_caching.py turns it on and tests it, including what a miss costs.
     """
     settings.PAGE_CACHE_TIMEOUT = 0
+    settings.PURGE_REPEAT_AFTER = 0  # no timer threads; test_purges.py tests the repeat
     cache.clear()
     monkeypatch.setattr(outbox, "backlog", outbox.Backlog())  # no look at the outbox yet
 

@@ -222,6 +222,41 @@ def test_varnish_is_purged_by_xkey(endpoint, make_article, settings):
     assert not Purge.objects.exists()
 
 
+def test_an_http_cache_gets_each_purge_twice(endpoint, make_article, settings, monkeypatch):
+    """A page rendered from the rows before a commit may reach Varnish just after the
+    purge; the repeat, PURGE_REPEAT_AFTER later, drops it."""
+    settings.PAGE_CACHE_BACKEND = "varnish"
+    settings.VARNISH_PURGE_URLS = [url_of(endpoint)]
+    settings.PURGE_REPEAT_AFTER = 0.5
+    timers = []
+    monkeypatch.setattr(
+        outbox.threading, "Timer", lambda *args, **kw: FakeTimer(timers, *args, **kw)
+    )
+    story = make_article()
+    timers.clear()
+    Purge.objects.all().delete()
+    sent = len(endpoint.requests)
+    with transaction.atomic():
+        story.headline = "Changed"
+        story.save()
+    assert len(endpoint.requests) == sent + 1
+    assert Purge.objects.exists()  # kept for the repeat (sent again if this process died)
+    ((delay, repeat, args),) = timers
+    assert delay == 0.5
+    repeat(*args)
+    assert len(endpoint.requests) == sent + 2
+    assert keys.article(story.pk) in endpoint.requests[-1][2]["xkey-purge"].split()
+    assert not Purge.objects.exists()
+
+
+class FakeTimer:
+    def __init__(self, timers, delay, function, args=()):
+        timers.append((delay, function, args))
+
+    def start(self):
+        pass
+
+
 def test_varnish_refusing_keeps_the_purge(endpoint, make_article, settings):
     settings.PAGE_CACHE_BACKEND = "varnish"
     settings.VARNISH_PURGE_URLS = [url_of(endpoint)]
