@@ -137,11 +137,11 @@ class PageCacheMiddleware:
                 if entry is not None:
                     response = HttpResponse(entry["content"], headers=entry["headers"])
                     return finish(request, response, entry, hit=True)
-                # Read before the page's rows: a change committed after this moment
-                # stamps its keys past it (pagecache.stamps).
-                read_at = stamps.clock()
             else:
                 self.narrow(request)
+            # Read before the page's rows: a change committed after this moment
+            # stamps its keys past it (pagecache.stamps).
+            read_at = stamps.clock()
         except CACHE_ERRORS:
             # The cache is down: readers still get pages, straight from the database.
             logger.exception("Page cache unavailable; serving uncached")
@@ -152,6 +152,10 @@ class PageCacheMiddleware:
             return response
         expires_at = lifetime_end(response, next_scheduled, backlogged)
         entry = make_entry(response, expires_at, read_at)
+        if not embedded() and not still_fresh(entry):
+            # Purged while it rendered: its rows may be older than the purge, and the
+            # HTTP cache may receive it after the purge. Served, but not to be kept.
+            entry["expires_at"] = time.time()
         if key is not None and request.method == "GET":
             try:
                 store(key, entry)
@@ -269,6 +273,18 @@ def make_entry(response: HttpResponse, expires_at: float, read_at: int | None) -
         "read_at": read_at or 0,
         "keys": keys.declared(response),
     }
+
+
+def still_fresh(entry: Entry) -> bool:
+    """Whether none of the page's keys was purged since it read the clock (its missing
+    stamps set first, so a key never purged counts as unchanged). If the cache cannot
+    tell, the page is kept briefly, as while purges are overdue."""
+    try:
+        stamps.remember(entry["keys"], entry["read_at"])
+        return stamps.is_fresh(entry["read_at"], entry["keys"])
+    except CACHE_ERRORS:
+        entry["expires_at"] = min(entry["expires_at"], time.time() + settings.PURGE_BACKLOG_TIMEOUT)
+        return True
 
 
 def store(key: str, entry: Entry) -> None:

@@ -249,6 +249,30 @@ def test_an_http_cache_gets_each_purge_twice(endpoint, make_article, settings, m
     assert not Purge.objects.exists()
 
 
+def test_a_page_purged_while_it_rendered_is_not_kept(endpoint, make_article, settings, rf):
+    """Its rows may predate the purge, and it may reach Varnish after it."""
+    from django.http import HttpResponse
+
+    from pagecache.caching import PageCacheMiddleware
+
+    settings.PAGE_CACHE_BACKEND = "varnish"
+    settings.VARNISH_PURGE_URLS = [url_of(endpoint)]
+    story = make_article(headline="Before")
+
+    def view(request, change):
+        html = Article.objects.get(pk=story.pk).headline  # the rows, read first
+        if change:
+            story.headline = "After"
+            story.save()  # committed and purged while the page renders
+        return keys.declare(HttpResponse(html), [keys.article(story.pk)])
+
+    calm = PageCacheMiddleware(lambda request: view(request, change=False))(rf.get("/x/"))
+    assert int(cache_control(calm)["s-maxage"]) > 60
+    raced = PageCacheMiddleware(lambda request: view(request, change=True))(rf.get("/x/"))
+    assert raced.content == b"Before"
+    assert cache_control(raced)["s-maxage"] == "0"
+
+
 class FakeTimer:
     def __init__(self, timers, delay, function, args=()):
         timers.append((delay, function, args))
