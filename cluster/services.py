@@ -283,6 +283,7 @@ def app_env() -> dict[str, str]:
     """Production settings for every app server (and for commands run "on" one)."""
     return {
         **os.environ,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
         "DEBUG": "False",
         "SECRET_KEY": secret("secret-key"),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -290,7 +291,10 @@ def app_env() -> dict[str, str]:
         "DATABASE_URL": database_url(PRIMARY_PORT),
         "DATABASE_REPLICA_URL": database_url(REPLICA_PORT),
         "CACHE_URL": f"redis://127.0.0.1:{REDIS_PORT}/0",
-        # Varnish keeps the pages; the app servers purge it by surrogate key.
+        # Varnish keeps the pages; the app servers purge it by surrogate key. Set here,
+        # not inherited: the drill turns caching off in its own process, and an
+        # editor's change made "on" a server with it off would purge nothing.
+        "PAGE_CACHE_TIMEOUT": "600",
         "PAGE_CACHE_BACKEND": "varnish",
         "VARNISH_PURGE_URLS": f"http://127.0.0.1:{PURGE_PORT}",
         # Uploads through either server are read by both (and fetched by Varnish).
