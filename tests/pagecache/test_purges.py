@@ -133,6 +133,17 @@ def test_a_server_killed_after_commit_loses_no_purge(make_article, monkeypatch):
     assert "1 purges confirmed; none waiting." in out.getvalue()
 
 
+def test_send_purges_says_when_the_outbox_is_unreadable(monkeypatch):
+    from django.db import OperationalError
+
+    def unreadable(rows, using="default"):
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(outbox, "send", unreadable)
+    with pytest.raises(CommandError, match="The outbox is unreadable"):
+        call_command("send_purges", stdout=StringIO())
+
+
 def refuse(keys):
     raise outbox.backends.PurgeError("connection refused")
 

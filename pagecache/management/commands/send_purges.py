@@ -1,8 +1,12 @@
+import logging
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, close_old_connections, connection
 
 from pagecache import outbox
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -21,8 +25,17 @@ class Command(BaseCommand):
         if interval <= 0:
             raise CommandError("--interval must be a positive number of seconds.")
         while True:
-            sent = outbox.send(outbox.Purge.objects.all())
-            waiting = outbox.Purge.objects.count()
+            try:
+                sent = outbox.send(outbox.Purge.objects.all())
+                waiting = outbox.Purge.objects.count()
+            except DatabaseError as error:
+                if not loop:
+                    raise CommandError(f"The outbox is unreadable: {error}") from error
+                # The database is away (a restart): the worker waits for it, as the
+                # app servers do, and drops the broken connection.
+                logger.warning("Purge outbox unreadable; retrying", exc_info=True)
+                close_old_connections()
+                connection.close()
             if not loop:
                 break
             time.sleep(interval)
