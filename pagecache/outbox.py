@@ -54,7 +54,8 @@ class Sender:
         try:
             send(rows, using=self.using)
         finally:
-            connections[self.using].close()  # this thread's own connection
+            if threading.current_thread() is not threading.main_thread():
+                connections[self.using].close()  # the timer thread's own connection
 
     sends_purges = True  # tests/conftest.py runs it where a real commit would
 

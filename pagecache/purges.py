@@ -22,6 +22,7 @@ editorial announces (pagecache.announcements). The keys go to the outbox
 from itertools import batched
 
 from django.apps import apps
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
@@ -38,8 +39,8 @@ def moved(ids, using=DEFAULT_DB_ALIAS) -> list[str]:
     """The keys of stories that entered, left or moved in the public order: their
     listings, and their neighbours now (those before linked the story itself)."""
     ids = sorted(set(ids))
-    if not ids:
-        return []
+    if not ids or settings.PAGE_CACHE_TIMEOUT <= 0:
+        return []  # nothing is cached: no query to find what to purge
     purged = [keys.NEWEST, *map(keys.article, ids)]
     through = Article.tags.through.objects.using(using)
     bylines = ArticleAuthor.objects.using(using)
