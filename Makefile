@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install migrate run test lint format ci clean browser-deps bench cluster cluster-drill cluster-stop
+.PHONY: install migrate run test lint format ci clean browser-deps system-deps bench cluster cluster-drill cluster-stop
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,10 +64,25 @@ bench: install
 	command -v wrk >/dev/null || apt-get install -y wrk
 	$(BIN)/python bench/run.py
 
+# What `make cluster` runs beyond Python and PostgreSQL: HAProxy, Redis, and Varnish 7
+# with vmod xkey (README, Caching). As root on Debian, missing packages are installed;
+# elsewhere this says what to install.
+system-deps:
+	@missing=""; \
+	command -v haproxy >/dev/null || missing="$$missing haproxy"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v varnishd >/dev/null || missing="$$missing varnish"; \
+	ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1 || missing="$$missing varnish-modules"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "system-deps: please install$$missing (Debian package names), then re-run"; exit 1; fi; \
+	fi
+
 # A scale-out cluster on this machine, loopback only (see cluster/ and README, Deployment):
-# its own PostgreSQL primary and streaming replica, Redis, two app servers, HAProxy.
-cluster: install
-	command -v haproxy >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y haproxy
+# its own PostgreSQL primary and streaming replica, Redis, two app servers, HAProxy,
+# and Varnish in front at 127.0.0.1:8080.
+cluster: install system-deps
 	$(BIN)/python -m cluster up
 
 # Readers at 64 connections for five minutes while the cluster's pieces fail in turn.

@@ -1,5 +1,5 @@
 -- wrk script for the churn phase: rotate over the paths in a file (as rotate.lua) and
--- count page-cache hits and misses (the X-Page-Cache header) across every thread.
+-- count cache hits and misses (X-Page-Cache, or Varnish's X-Cache) across every thread.
 local paths = {}
 local counter = 0
 local threads = {}
@@ -24,7 +24,7 @@ function request()
 end
 
 function response(status, headers, body)
-  local state = headers["X-Page-Cache"]
+  local state = headers["X-Page-Cache"] or headers["X-Cache"]  -- the embedded cache, Varnish
   if state == "hit" then hits = hits + 1 elseif state == "miss" then misses = misses + 1 end
 end
 

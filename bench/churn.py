@@ -1,13 +1,14 @@
 """The churn phase of `make bench`: does the page cache survive a busy newsroom?
 
-Run by bench/run.py against a running site (page cache on), with the site's
-environment: `churn.py PORT URL_FILE SECONDS CONNECTIONS`. While wrk reads the
-pages in URL_FILE (front, article, tag) at CONNECTIONS for SECONDS, this process
+Run by bench/run.py against a running site (page cache on; PORT is Varnish in front
+when the site's PAGE_CACHE_BACKEND says so), with the site's environment:
+`churn.py PORT URL_FILE SECONDS CONNECTIONS`. While wrk reads the pages in URL_FILE
+(front, article, tag) at CONNECTIONS for SECONDS, this process
 - saves an old article every second through the model, as the desk does
   (a new headline: its page and its neighbours' links change);
 - imports updates to the 10,000 oldest articles (`import_articles`, JSON Lines);
 - checks pages it fetches itself against the database: a page showing an older
-  headline than the row it read first, after that change's invalidation finished
+  headline than the row it read first, after that change's purge was confirmed
   (this process makes every change, so it knows), is *stale*.
 It prints one line, `CHURN {json}`: wrk's counts, p99 and hit rate, the edits, the
 import, and the stale pages found.
@@ -38,23 +39,22 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from articles.models import Article  # noqa: E402
-from pagecache import invalidation  # noqa: E402
+from pagecache import backends  # noqa: E402
 
-# When each article's last invalidation finished (wall clock), recorded as it happens.
+# When each article's last purge was confirmed (wall clock), recorded as it happens.
 flushed: dict[int, float] = {}
-_real_bump = invalidation.bump
+_real_purge = backends.purge
 
 
-def recording_bump(topics):
-    topics = list(topics)
-    _real_bump(topics)
+def recording_purge(keys):
+    _real_purge(keys)
     now = time.time()
-    for topic in topics:
-        if topic.startswith("a:"):
-            flushed[int(topic[2:])] = now
+    for key in keys:
+        if key.startswith("article:"):
+            flushed[int(key.removeprefix("article:"))] = now
 
 
-invalidation.bump = recording_bump
+backends.purge = recording_purge  # pagecache.outbox sends through it
 
 
 class Checks:
@@ -69,7 +69,7 @@ class Checks:
 
     def article_shown(self, port: int, article_id: int, path: str) -> None:
         """The page at `path` must show the article's headline as read first, once that
-        change's invalidation has finished."""
+        change's purge was confirmed."""
         row = Article.objects.filter(pk=article_id).values("headline", "updated_at").first()
         if row is None:
             return
@@ -84,7 +84,7 @@ class Checks:
             with self.lock:
                 self.checked += 1
                 self.stale.append(f"{path} does not show “{row['headline']}”")
-        # Otherwise the change is still being invalidated: not counted either way.
+        # Otherwise the change is still being purged: not counted either way.
 
 
 def editor(stop: threading.Event, old: list[int], edits: list) -> None:

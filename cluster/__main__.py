@@ -25,14 +25,19 @@ def up() -> None:
     for number in s.APP_PORTS:
         s.start_app(number)
     s.start_balancer()
+    s.start_varnish()
+    s.start_purge_path()
     s.say(
-        f"up: http://127.0.0.1:{s.BALANCER_PORT}/ (HAProxy stats: http://127.0.0.1:{s.STATS_PORT}/);"
-        f" primary :{s.PRIMARY_PORT}, replica :{s.REPLICA_PORT}, Redis :{s.REDIS_PORT},"
-        f" app servers :{s.APP_PORTS[1]} :{s.APP_PORTS[2]}; logs in {s.VAR}"
+        f"up: http://127.0.0.1:{s.PUBLIC_PORT}/ (Varnish; HAProxy :{s.BALANCER_PORT}, stats"
+        f" http://127.0.0.1:{s.STATS_PORT}/); primary :{s.PRIMARY_PORT}, replica"
+        f" :{s.REPLICA_PORT}, Redis :{s.REDIS_PORT}, app servers :{s.APP_PORTS[1]}"
+        f" :{s.APP_PORTS[2]}; logs in {s.VAR}, databases in {s.DATA}"
     )
 
 
 def stop() -> None:
+    s.stop_purge_path()
+    s.stop_varnish()
     s.stop_pid("haproxy")
     for number in s.APP_PORTS:
         s.stop_app(number)
@@ -40,10 +45,9 @@ def stop() -> None:
     if s.PG_DIR.exists():
         s.pg_stop("replica", s.REPLICA)
         s.pg_stop("primary", s.PRIMARY)
-    for data in (s.REPLICA, s.PRIMARY):
-        if data.exists():
-            s.say(f"removing {data}")
-            shutil.rmtree(data)
+    if s.DATA.exists():
+        s.say(f"removing {s.DATA}")
+        shutil.rmtree(s.DATA)
     if busy := [port for port in s.ALL_PORTS if s.port_open(port)]:
         raise SystemExit(f"cluster: still listening on 127.0.0.1 ports {busy}")
     s.say("stopped; nothing of the cluster is running or listening")

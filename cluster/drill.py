@@ -1,8 +1,8 @@
-"""`make cluster-drill`: readers through the load balancer while the cluster's pieces fail.
+"""`make cluster-drill`: readers through the public entry while the cluster's pieces fail.
 
-64 reader threads load front, article, tag, feed and search pages through HAProxy
+64 reader threads load front, article, tag, feed and search pages through Varnish
 (each pausing between requests, so the drill's own CPU stays modest on a shared
-machine) for five phases of a minute each:
+machine) for seven phases of a minute each:
 
 1. an editor publishes a story with server 1's settings; it must show through both
    servers within a second;
@@ -10,7 +10,12 @@ machine) for five phases of a minute each:
 3. Redis is restarted;
 4. the replica is stopped for 30 s, then started;
 5. the primary is stopped for 10 s, then started: readers may get 503 with
-   Retry-After meanwhile, and both servers must serve again within 10 s of its return.
+   Retry-After meanwhile, and both servers must serve again within 10 s of its return;
+6. Varnish is restarted (a cold cache): connections refused while it is down are
+   counted apart; every request once it listens again must succeed;
+7. the purge path (the relay to Varnish, cluster/relay.py) is cut for 30 s while an
+   editor publishes a story: once it is back, no purge is left in the outbox, the
+   story shows through Varnish, and no page fetched after that is stale.
 
 Every 200 fetched after the story became visible is checked against the primary:
 its links to articles and tags, in order, must be those the same address renders
@@ -19,8 +24,9 @@ difference is a stale page. A page linking an unpublished article, or containing
 the drill's own draft, and a 200 for a draft's address, are draft pages.
 
 It prints one line per phase and exits non-zero if a phase broke its promise: any
-non-2xx in phases 1-4, any 500 (or a 503 without Retry-After) anywhere, any stale or
-draft page anywhere, a publish seen later than 1 s, or servers back later than 10 s.
+non-2xx outside phase 5 (but for phase 6's refused connections), any 500 (or a 503
+without Retry-After) anywhere, any stale or draft page anywhere, a purge left waiting,
+a publish seen later than 1 s, or servers back later than 10 s.
 
 Longer than 400 lines on purpose: one drill, its phases in the order they run;
 split, they would be scattered across modules nothing else imports.
@@ -59,6 +65,7 @@ class Phase:
     codes: Counter = field(default_factory=Counter)  # every non-2xx status (0: no answer)
     latencies: list = field(default_factory=list)
     no_retry_after: int = 0
+    refused_while_down: int = 0  # phase 6: connections refused while Varnish restarts
     stale: int = 0
     drafts: int = 0
     recovery: str = "-"
@@ -79,6 +86,8 @@ class Drill:
         self.truth: dict[str, tuple | None] = {}
         self.last_503 = 0.0
         self.checked = 0  # pages compared with the primary
+        self.varnish_down = (float("inf"), float("inf"))  # from, until (monotonic)
+        self.verified: set = set()  # (address, links) found current: most fetches repeat one
 
     # Readers ---------------------------------------------------------------------
 
@@ -89,7 +98,7 @@ class Drill:
         return random.choice(self.urls[kind]), 404 if kind == "draft" else 200
 
     def reader(self) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", s.BALANCER_PORT, timeout=30)
+        connection = http.client.HTTPConnection("127.0.0.1", s.PUBLIC_PORT, timeout=30)
         while not self.stop.is_set():
             url, expected = self.pick()
             phase, started = self.phases[-1], time.monotonic()
@@ -110,6 +119,9 @@ class Drill:
         with self.lock:
             phase.requests += 1
             phase.latencies.append(elapsed)
+            if status == 0 and self.varnish_down[0] <= started < self.varnish_down[1]:
+                phase.refused_while_down += 1  # Varnish restarting: counted apart
+                return
             if expected == 404:  # a draft's address
                 phase.drafts += status == 200
                 if status not in (200, 404):
@@ -144,7 +156,7 @@ class Drill:
             with self.lock:
                 phase.drafts += 1
         if started > self.check_after:
-            self.to_check.put((phase, url, fetched))
+            self.to_check.put((phase, url, fetched, started))
 
     def primary_truth(self, url: str) -> tuple | None:
         """The links the primary's content gives this address now (None: ask again later)."""
@@ -156,7 +168,7 @@ class Drill:
             # primary's restart must be dropped here.
             close_old_connections()
             try:
-                response = Client(headers={"host": f"127.0.0.1:{s.BALANCER_PORT}"}).get(url)
+                response = Client(headers={"host": f"127.0.0.1:{s.PUBLIC_PORT}"}).get(url)
             except Exception:
                 return None
             if response.status_code != 200:
@@ -165,12 +177,14 @@ class Drill:
         return self.truth[url]
 
     def checker(self) -> None:
-        verified = set()  # (address, links) already found current: most fetches repeat one
+        verified = self.verified
         while not (self.stop.is_set() and self.to_check.empty()):
             try:
-                phase, url, fetched = self.to_check.get(timeout=0.5)
+                phase, url, fetched, started = self.to_check.get(timeout=0.5)
             except queue.Empty:
                 continue
+            if started <= self.check_after:
+                continue  # fetched before a later change (phase 7): its truth is gone
             self.checked += 1
             if (url, fetched) in verified:
                 continue
@@ -192,7 +206,9 @@ class Drill:
         s.say(f"phase {len(self.phases)}: {name}")
         return phase
 
-    def publish(self, phase: Phase) -> None:
+    def write_story(self, with_draft: bool) -> tuple[str, str, float]:
+        """Publish a story (and write a draft beside it) as the desk does, with server
+        1's settings: (its slug, its search word, when it committed, monotonic)."""
         token = "drill" + "".join(random.choices("bcdfghjklmnpqrstvwxz", k=10))
         marker = "draft" + "".join(random.choices("bcdfghjklmnpqrstvwxz", k=10))
         story, draft = f"harbour-{token}-reopens", f"harbour-{marker}-plan"
@@ -200,15 +216,22 @@ class Drill:
         # It is written and published as the desk does (editorial.publishing.publish(),
         # by=None being the operator running a command), in one transaction.
         self.known_slugs |= {story, draft}
-        self.hidden_slugs.add(draft)
-        self.draft_marker = marker
         code = (
             "import time; from django.db import transaction; "
             "from articles.models import Article, Tag; from editorial import publishing; "
             "tag = Tag.objects.get(slug='climate')\n"
-            "with transaction.atomic():\n"
-            f"    draft = Article.objects.create(headline='Harbour {marker} plan', slug='{draft}', "
-            f"body='<p>Not yet {marker}.</p>', status='draft'); draft.tags.add(tag)\n"
+        )
+        if with_draft:
+            self.hidden_slugs.add(draft)
+            self.draft_marker = marker
+            self.urls["draft"].append(f"/{draft}/")
+            code += (
+                "with transaction.atomic():\n"
+                f"    draft = Article.objects.create(headline='Harbour {marker} plan', "
+                f"slug='{draft}', body='<p>Not yet {marker}.</p>', status='draft'); "
+                "draft.tags.add(tag)\n"
+            )
+        code += (
             "with transaction.atomic():\n"
             f"    story = Article.objects.create(headline='Harbour {token} reopens', "
             f"slug='{story}', "
@@ -217,14 +240,16 @@ class Drill:
             "print(time.time())"
         )
         committed = float(s.manage("shell", "--no-imports", "-c", code))
-        committed = time.monotonic() - (time.time() - committed)
+        return story, token, time.monotonic() - (time.time() - committed)
+
+    def publish(self, phase: Phase) -> None:
+        story, token, committed = self.write_story(with_draft=True)
         self.check_after = committed + VISIBLE_WITHIN
-        self.urls["draft"].append(f"/{draft}/")
         must_show = ["/", "/tags/climate/", "/feed/", "/tags/climate/feed/", f"/search/?q={token}"]
         must_show += [f"/{story}/", f"/{self.urls['newest'][0]}/"]
         pollers = [
             Poller(port, url, story, committed)
-            for port in s.APP_PORTS.values()
+            for port in [*s.APP_PORTS.values(), s.PUBLIC_PORT]
             for url in must_show
         ]
         for poller in pollers:
@@ -234,7 +259,7 @@ class Drill:
         self.urls["article"].append(f"/{story}/")
         self.urls["search"].append(f"/search/?q={token}")
         visible = max(poller.visible_after for poller in pollers)
-        phase.recovery = f"seen on both within {visible:.2f} s"
+        phase.recovery = f"seen on both and through Varnish within {visible:.2f} s"
         if visible > VISIBLE_WITHIN:
             late = [f":{p.port}{p.url}" for p in pollers if p.visible_after > VISIBLE_WITHIN]
             phase.broken.append(f"publish seen after {visible:.2f} s on {', '.join(late)}")
@@ -255,9 +280,11 @@ class Drill:
         s.reap()
         s.start_redis()
         back = time.monotonic()
-        while fetch_header("/", "X-Page-Cache") != "hit" and time.monotonic() - back < 30:
+        while not all(s.http_status(port) == 200 for port in s.APP_PORTS.values()):
+            if time.monotonic() - back > 30:
+                break
             time.sleep(0.1)
-        phase.recovery = f"cache hits {time.monotonic() - back:.1f} s after restart"
+        phase.recovery = f"app servers healthy {time.monotonic() - back:.1f} s after restart"
 
     def stop_replica(self, phase: Phase) -> None:
         s.pg_stop("replica", s.REPLICA)
@@ -285,6 +312,47 @@ class Drill:
         if recovered > RECOVER_WITHIN:
             phase.broken.append(f"app servers serving {recovered:.1f} s after the primary's return")
 
+    def restart_varnish(self, phase: Phase) -> None:
+        self.varnish_down = (time.monotonic(), float("inf"))
+        s.stop_varnish()
+        s.reap()
+        s.start_varnish()
+        self.varnish_down = (self.varnish_down[0], time.monotonic())
+        back = time.monotonic()
+        while fetch_header("/", "X-Cache") != "hit" and time.monotonic() - back < 30:
+            time.sleep(0.1)
+        phase.recovery = (
+            f"cold cache hits {time.monotonic() - back:.1f} s after restart;"
+            f" {phase.refused_while_down} refused while down"
+        )
+
+    def cut_purge_path(self, phase: Phase) -> None:
+        s.stop_pid("purge-relay")
+        cut = time.monotonic()
+        self.check_after = float("inf")  # pages may be stale while purges cannot pass
+        story, _, _ = self.write_story(with_draft=False)
+        time.sleep(max(0.0, 30 - (time.monotonic() - cut)))
+        s.start_purge_path()
+        back = time.monotonic()
+        waiting = "from pagecache.models import Purge; print(Purge.objects.count())"
+        while (left := int(s.manage("shell", "--no-imports", "-c", waiting))) and (
+            time.monotonic() - back < 30
+        ):
+            time.sleep(0.5)
+        emptied = time.monotonic() - back
+        with self.lock:
+            self.truth.clear()  # the primary's pages changed with the story
+            self.verified.clear()
+        self.check_after = time.monotonic()
+        self.urls["article"].append(f"/{story}/")
+        shown = Poller(s.PUBLIC_PORT, "/", story, time.monotonic())
+        shown.run()  # here, not as a thread: the phase waits for it
+        phase.recovery = f"outbox empty {emptied:.1f} s after the path came back"
+        if left:
+            phase.broken.append(f"{left} purges still waiting 30 s after the path came back")
+        if shown.visible_after == float("inf"):
+            phase.broken.append("the story published during the cut never showed through Varnish")
+
     # Running -------------------------------------------------------------------------
 
     def run(self) -> int:
@@ -297,6 +365,8 @@ class Drill:
             ("Redis restarted", self.restart_redis),
             ("replica stopped for 30 s", self.stop_replica),
             ("primary restarted (down 10 s)", self.restart_primary),
+            ("Varnish restarted (cold cache)", self.restart_varnish),
+            ("purge path cut for 30 s while an editor publishes", self.cut_purge_path),
         ]
         started = time.monotonic()
         for number, (name, action) in enumerate(steps):
@@ -341,7 +411,7 @@ class Drill:
         load = os.getloadavg()[0]
         print(
             f"\nCluster drill, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
-            f"{seconds:.0f} s, {READERS} readers through HAProxy, load average {load:.1f}\n"
+            f"{seconds:.0f} s, {READERS} readers through Varnish, load average {load:.1f}\n"
         )
         print("| phase | requests | non-2xx | p50 | p99 | recovery | stale | drafts |")
         print("| --- | ---: | --- | ---: | ---: | --- | ---: | ---: |")
@@ -353,7 +423,7 @@ class Drill:
                 f"| {number}. {phase.name} | {phase.requests:,} | {codes or 0} | {p50:.0f} ms "
                 f"| {p99:.0f} ms | {phase.recovery} | {phase.stale} | {phase.drafts} |"
             )
-            if number < 5 and phase.codes:
+            if number != 5 and phase.codes:
                 phase.broken.append(f"non-2xx answers: {codes}")
             if phase.codes[500]:
                 phase.broken.append(f"{phase.codes[500]} answers were 500")
@@ -395,7 +465,7 @@ def setup_django() -> None:
 
 
 def main() -> int:
-    if not (s.read_pid("haproxy") and s.port_open(s.BALANCER_PORT)):
+    if not (s.read_pid("varnish") and s.port_open(s.PUBLIC_PORT)):
         s.say("the cluster is not running: `make cluster` first")
         return 2
     setup_django()

@@ -21,7 +21,7 @@ def fetch(port: int, url: str, timeout: float = 5) -> http.client.HTTPResponse |
 
 
 def fetch_header(url: str, header: str) -> str | None:
-    response = fetch(s.BALANCER_PORT, url)
+    response = fetch(s.PUBLIC_PORT, url)
     return response and response.getheader(header)
 
 

@@ -2,11 +2,17 @@
 
 A PostgreSQL primary of its own (not the machine's shared server: the drill restarts
 it), a streaming hot-standby replica made with pg_basebackup, Redis, two gunicorn app
-servers with production settings and HAProxy in front. Loopback addresses only.
-Everything lives under var/cluster/; each start is skipped when its piece already
-runs, so `python -m cluster up` can be run again at any time.
+servers with production settings, HAProxy in front of them, and Varnish (vmod xkey)
+in front of HAProxy as the public entry; the app servers purge Varnish through a
+relay (cluster/relay.py) and a `send_purges --loop` worker retries what failed.
+Loopback addresses only. Logs and pid files live under var/cluster/; the databases
+and Varnish's working directory under a directory of /var/tmp named for this
+checkout (DATA), which the postgres and varnish users can enter wherever the checkout
+is (a home directory with mode 700, a `mktemp -d` folder). Each start is skipped
+when its piece already runs, so `python -m cluster up` can be run again at any time.
 """
 
+import hashlib
 import os
 import secrets
 import shutil
@@ -21,12 +27,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "cluster"
-PG_DIR = VAR / "pg"  # owned by the postgres OS user when run as root (initdb refuses root)
+# One per checkout, outside it: PostgreSQL and Varnish run as their own users.
+DATA = Path(
+    os.environ.get("CLUSTER_DATA")
+    or f"/var/tmp/newsroom-cluster-{hashlib.sha256(str(ROOT).encode()).hexdigest()[:12]}"
+)
+PG_DIR = DATA / "pg"  # owned by the postgres OS user when run as root (initdb refuses root)
 PRIMARY, REPLICA = PG_DIR / "primary", PG_DIR / "replica"
+MEDIA = DATA / "media"  # the one media store every app server reads and writes
 PRIMARY_PORT, REPLICA_PORT, REDIS_PORT = 5434, 5433, 6380
 APP_PORTS = {1: 8001, 2: 8002}
-BALANCER_PORT, STATS_PORT = 8080, 8404
-ALL_PORTS = (PRIMARY_PORT, REPLICA_PORT, REDIS_PORT, *APP_PORTS.values(), BALANCER_PORT, STATS_PORT)
+PUBLIC_PORT, BALANCER_PORT, PURGE_PORT, STATS_PORT = 8080, 8081, 8082, 8404
+ALL_PORTS = (
+    PRIMARY_PORT, REPLICA_PORT, REDIS_PORT, *APP_PORTS.values(), PUBLIC_PORT, BALANCER_PORT,
+    PURGE_PORT, STATS_PORT,
+)  # fmt: skip
 APP_WORKERS = 3  # per server: the machine's two cores are shared
 SLOT = "replica"
 
@@ -165,6 +180,9 @@ def secret(name: str, owner_postgres: bool = False) -> str:
 
 
 def create_directories() -> None:
+    DATA.mkdir(parents=True, exist_ok=True)
+    DATA.chmod(0o755)  # entered by the postgres and varnish users
+    MEDIA.mkdir(exist_ok=True)
     PG_DIR.mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
         shutil.chown(PG_DIR, "postgres", "postgres")
@@ -248,6 +266,7 @@ def start_redis() -> None:
         say("Redis already running")
         return
     say(f"starting Redis on 127.0.0.1:{REDIS_PORT}")
+    # allkeys-lru is safe: a surrogate key's stamp evicted reads as purged (pagecache.stamps).
     spawn(
         "redis",
         ["redis-server", "--bind", "127.0.0.1", "--port", str(REDIS_PORT), "--save", ""]
@@ -264,13 +283,23 @@ def app_env() -> dict[str, str]:
     """Production settings for every app server (and for commands run "on" one)."""
     return {
         **os.environ,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
         "DEBUG": "False",
         "SECRET_KEY": secret("secret-key"),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SITE_URL": f"http://127.0.0.1:{BALANCER_PORT}",
+        "SITE_URL": f"http://127.0.0.1:{PUBLIC_PORT}",
         "DATABASE_URL": database_url(PRIMARY_PORT),
         "DATABASE_REPLICA_URL": database_url(REPLICA_PORT),
         "CACHE_URL": f"redis://127.0.0.1:{REDIS_PORT}/0",
+        # Varnish keeps the pages; the app servers purge it by surrogate key. Set here,
+        # not inherited: the drill turns caching off in its own process, and an
+        # editor's change made "on" a server with it off would purge nothing.
+        "PAGE_CACHE_TIMEOUT": "600",
+        "PAGE_CACHE_BACKEND": "varnish",
+        "VARNISH_PURGE_URLS": f"http://127.0.0.1:{PURGE_PORT}",
+        # Uploads through either server are read by both (and fetched by Varnish).
+        "MEDIA_ROOT": str(MEDIA),
+        "SERVE_MEDIA": "True",
         # TLS would end at the load balancer; nothing here speaks it (loopback only).
         "SECURE_SSL_REDIRECT": "False",
         "SECURE_HSTS_SECONDS": "0",
@@ -333,3 +362,45 @@ def start_balancer() -> None:
     say(f"starting HAProxy on 127.0.0.1:{BALANCER_PORT} (stats on :{STATS_PORT})")
     spawn("haproxy", ["haproxy", "-db", "-f", str(VAR / "haproxy.cfg")])
     wait_for("HAProxy", lambda: http_status(BALANCER_PORT) == 200)
+
+
+# Varnish and the purge path ------------------------------------------------------
+
+
+def start_varnish() -> None:
+    if read_pid("varnish"):
+        say("Varnish already running")
+        return
+    if not shutil.which("varnishd"):
+        raise SystemExit("cluster: varnishd is not installed (make system-deps)")
+    vcl = (Path(__file__).parent / "varnish.vcl").read_text()
+    (DATA / "varnish.vcl").write_text(vcl.replace("@BACKEND_PORT@", str(BALANCER_PORT)))
+    say(f"starting Varnish on 127.0.0.1:{PUBLIC_PORT}, in front of HAProxy")
+    spawn(
+        "varnish",
+        ["varnishd", "-F", "-a", f"127.0.0.1:{PUBLIC_PORT}", "-f", str(DATA / "varnish.vcl")]
+        + ["-n", str(DATA / "varnish"), "-s", "malloc,256m", "-T", "none"],
+    )
+    wait_for("Varnish", lambda: http_status(PUBLIC_PORT) == 200)
+
+
+def stop_varnish() -> None:
+    stop_pid("varnish")
+
+
+def start_purge_path() -> None:
+    """The relay the app servers purge Varnish through, and the worker that sends
+    the purges their own transaction's sender could not (pagecache.outbox)."""
+    if not read_pid("purge-relay"):
+        say(f"starting the purge relay on 127.0.0.1:{PURGE_PORT}")
+        spawn("purge-relay", [sys.executable, "-m", "cluster.relay", str(PURGE_PORT),
+                              str(PUBLIC_PORT)])  # fmt: skip
+        wait_for("the purge relay", lambda: port_open(PURGE_PORT))
+    if not read_pid("purger"):
+        say("starting the purge worker (manage.py send_purges --loop)")
+        spawn("purger", [sys.executable, "manage.py", "send_purges", "--loop"], env=app_env())
+
+
+def stop_purge_path() -> None:
+    stop_pid("purger")
+    stop_pid("purge-relay")

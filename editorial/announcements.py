@@ -15,13 +15,14 @@ from itertools import batched
 from django.db import DEFAULT_DB_ALIAS
 from django.dispatch import Signal
 
-from articles.models import Article
+from articles.models import Article, ArticleAuthor
 
 # Sent with: content (ids whose content changed in place), checked (those of them
 # that are public and may now show differently in lists: a new picture), moved (ids that may
 # have entered, left or moved in the public order, or changed tags or authors),
-# tags (ids of tags whose lists changed), removed (something may have left the
-# public order), everything (a load that does not say what it wrote), using.
+# tags (ids of tags whose lists changed), authors (ids of authors whose lists
+# changed: bylines added or removed), removed (something may have left the public
+# order), everything (a load that does not say what it wrote), using.
 bulk_change = Signal()
 
 
@@ -58,44 +59,63 @@ def everything_changed(using: str = DEFAULT_DB_ALIAS) -> None:
 
 
 def before_update(ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> dict:
-    """The public places and tags of these stored articles, read before a bulk
-    update (pass the result to after_update)."""
+    """The public places, tags and authors of these stored articles, read before a
+    bulk update (pass the result to after_update)."""
     ids = list(ids)
-    places, tags = {}, {}
+    places = {}
     for chunk in batched(ids, 500, strict=False):
         rows = Article.objects.using(using).filter(pk__in=chunk)
         places.update((row[0], place(*row[1:])) for row in rows.values_list(*PLACE_FIELDS))
+    return {"places": places, "tags": links(ids, using), "authors": bylines(ids, using)}
+
+
+def links(ids: list[int], using: str) -> dict[int, set[int]]:
+    """Each article's tag ids."""
+    found: dict[int, set[int]] = {}
+    for chunk in batched(ids, 500, strict=False):
         through = Article.tags.through.objects.using(using).filter(article_id__in=chunk)
         for article_id, tag_id in through.values_list("article_id", "tag_id"):
-            tags.setdefault(article_id, set()).add(tag_id)
-    return {"places": places, "tags": tags}
+            found.setdefault(article_id, set()).add(tag_id)
+    return found
+
+
+def bylines(ids: list[int], using: str) -> dict[int, set[int]]:
+    """Each article's author ids."""
+    found: dict[int, set[int]] = {}
+    for chunk in batched(ids, 500, strict=False):
+        rows = ArticleAuthor.objects.using(using).filter(article_id__in=chunk)
+        for article_id, author_id in rows.values_list("article_id", "author_id"):
+            found.setdefault(article_id, set()).add(author_id)
+    return found
 
 
 def after_update(read: dict, created: Iterable[int] = (), using: str = DEFAULT_DB_ALIAS) -> None:
     """Announce what a bulk write changed: new articles, and the updated ones read
-    by before_update, as moves where their place or tags changed, else as content."""
+    by before_update, as moves where their place or tags changed, else as content;
+    bylines added or removed, by the authors whose lists they change."""
     moved, content = set(created), set()
-    old_places, old_tags = read["places"], read["tags"]
-    new_tags: dict[int, set[int]] = {}
+    old_places, old_tags, old_authors = read["places"], read["tags"], read["authors"]
     ids = list(old_places)
-    changed_tags = set()
     for chunk in batched(ids, 500, strict=False):
         rows = Article.objects.using(using).filter(pk__in=chunk).values_list(*PLACE_FIELDS)
         for pk, *fields in rows:
             (moved if place(*fields) != old_places[pk] else content).add(pk)
-        through = Article.tags.through.objects.using(using).filter(article_id__in=chunk)
-        for article_id, tag_id in through.values_list("article_id", "tag_id"):
-            new_tags.setdefault(article_id, set()).add(tag_id)
+    new_tags, new_authors = links(ids, using), bylines(ids, using)
+    changed_tags, changed_authors = set(), set()
     for pk in ids:
         if (was := old_tags.get(pk, set())) != (now := new_tags.get(pk, set())):
             changed_tags |= was ^ now
             moved.add(pk)
+        if (was := old_authors.get(pk, set())) != (now := new_authors.get(pk, set())):
+            changed_authors |= was ^ now
+            content.add(pk)
     bulk_change.send(
         Article,
         content=sorted(content),
         checked=sorted(content),
         moved=sorted(moved),
         tags=sorted(changed_tags),
+        authors=sorted(changed_authors),
         removed=any(old_places.get(pk) is not None for pk in moved),
         using=using,
     )

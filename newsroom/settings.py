@@ -66,8 +66,10 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
 # django-environ reads ?key_prefix= from the URL under a name Django ignores.
 if prefix := CACHES["default"].pop("key_prefix", None):
     CACHES["default"]["KEY_PREFIX"] = prefix
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "pagecache.redis_client.RedisCache"  # one client per pool
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
+    # Room for the page cache's pages and their keys' stamps: at Django's default of
+    # 300 entries, culling would drop stamps, and a page without one is a miss.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
 
 # One app per role (README, Layout); the desk comes before the admin, whose
 # templates it overrides.
@@ -181,10 +183,29 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Django serves MEDIA_ROOT itself when no web server or object store does (development,
+# and `make cluster`, where Varnish caches the files in front).
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploads in S3-compatible object storage (django-storages), shared by every app
+# server: set the bucket; credentials come from the AWS_* variables boto3 reads.
+if bucket := env("AWS_STORAGE_BUCKET_NAME", default=""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default=None),
+            "location": env("AWS_LOCATION", default=""),
+            "default_acl": None,  # the bucket's own policy decides who reads
+            "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=False),
+            "file_overwrite": False,
+        },
+    }
 
 LOGGING = {
     "version": 1,
@@ -296,8 +317,32 @@ LEAD_IMAGE_WIDTHS = [320, 640, 960, 1280]
 # the tests' image servers listen (ingest/fetch.py refuses it otherwise).
 LEAD_IMAGE_FETCH_ALLOW_LOOPBACK = False
 
-# Anonymous pages: seconds an entry may live in the cache (0 turns the page cache off;
-# content changes invalidate it at once anyway), and the max-age browsers and CDNs get.
+# Public pages (README, Caching): seconds a page may be kept (0 turns caching off; a
+# change purges it at once anyway), and the max-age browsers get: they cannot be
+# purged, so they revalidate (a 304) unless this says otherwise.
 PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=600)
-PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=60)
-PAGE_CACHE_EXEMPT = ["/healthz"]  # path prefixes the page cache leaves alone (besides the admin)
+PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=0)
+# Path prefixes that are not public pages (besides the admin): never cached, cookies kept.
+PAGE_CACHE_EXEMPT = ["/healthz", "/preview/"]
+# Where purges go (pagecache.backends): django (the embedded cache), varnish, fastly or
+# cloudflare; the response header carrying the surrogate keys follows from it.
+PAGE_CACHE_BACKEND = env("PAGE_CACHE_BACKEND", default="django")
+PAGE_CACHE_KEY_HEADER = env(
+    "PAGE_CACHE_KEY_HEADER",
+    default={"fastly": "Surrogate-Key", "cloudflare": "Cache-Tag"}.get(PAGE_CACHE_BACKEND, "xkey"),
+)
+VARNISH_PURGE_URLS = env.list("VARNISH_PURGE_URLS", default=["http://127.0.0.1:8080"])
+FASTLY_API_URL = env("FASTLY_API_URL", default="https://api.fastly.com")
+FASTLY_SERVICE_ID = env("FASTLY_SERVICE_ID", default="")
+FASTLY_API_TOKEN = env("FASTLY_API_TOKEN", default="")
+CLOUDFLARE_API_URL = env("CLOUDFLARE_API_URL", default="https://api.cloudflare.com/client/v4")
+CLOUDFLARE_ZONE_ID = env("CLOUDFLARE_ZONE_ID", default="")
+CLOUDFLARE_API_TOKEN = env("CLOUDFLARE_API_TOKEN", default="")
+# The purge outbox (pagecache.outbox): a purge older than PURGE_BACKLOG_AFTER seconds
+# is overdue; then pages are kept PURGE_BACKLOG_TIMEOUT seconds at most, and each
+# process retries overdue purges at most every PURGE_RETRY_INTERVAL seconds.
+PURGE_BACKLOG_AFTER = env.int("PURGE_BACKLOG_AFTER", default=2)
+PURGE_BACKLOG_TIMEOUT = env.int("PURGE_BACKLOG_TIMEOUT", default=5)
+PURGE_RETRY_INTERVAL = env.float("PURGE_RETRY_INTERVAL", default=1.0)
+# An HTTP cache in front gets each purge twice, this many seconds apart (0: once).
+PURGE_REPEAT_AFTER = env.float("PURGE_REPEAT_AFTER", default=0.5)

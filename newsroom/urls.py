@@ -1,10 +1,13 @@
+import re
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from newsroom import views
+from pagecache import keys
 from reader.sitemaps import SITEMAPS, news_sitemap, robots_txt, sitemap_index
 
 handler500 = "newsroom.views.server_error"
@@ -17,18 +20,27 @@ urlpatterns = [
     path(f"{settings.ADMIN_URL}two-factor/", include("accounts.urls")),
     path(f"{settings.ADMIN_URL}two-factor/passkeys/", include("django_otp_webauthn.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
-    path("robots.txt", robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap_index, name="sitemap"),
-    path("sitemap-news.xml", news_sitemap, name="sitemap_news"),
+    path("robots.txt", keys.declares()(robots_txt), name="robots_txt"),
+    # Sitemaps list every story, tag and author with its last change: any change.
+    path("sitemap.xml", keys.declares(keys.ANY)(sitemap_index), name="sitemap"),
+    path("sitemap-news.xml", keys.declares(keys.ANY)(news_sitemap), name="sitemap_news"),
     path(
         "sitemap-<slug:section>.xml",
-        sitemap,
+        keys.declares(keys.ANY)(sitemap),
         {"sitemaps": SITEMAPS, "template_name": "sitemaps/urlset.xml"},
         name="sitemap_section",
     ),
     path("", include("reader.urls")),
 ]
 
-# Uploaded media in development only; production serves MEDIA_ROOT from the web
-# server or a CDN, or uses a remote STORAGES["default"] (see README).
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded media from Django only where nothing else serves them (settings.SERVE_MEDIA);
+# production serves MEDIA_ROOT from the web server or a CDN, or uses object storage
+# through STORAGES["default"] (see README).
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]

@@ -1,21 +1,16 @@
 """The page cache listens to what editorial announces of bulk writes."""
 
-from articles.shown import ALL, tag
 from editorial.announcements import bulk_change
-from pagecache import invalidation
+from pagecache import keys, purges
 
 
-def evict(sender, *, content, checked, moved, tags, removed, using, everything=False, **kwargs):
-    """Evict the pages a bulk write changed (bumped when its transaction commits)."""
-    invalidation.changed(
-        articles=content,
-        moved=moved,
-        topics=[ALL] if everything else map(tag, tags),
-        checked=checked,
-        removed=removed,
-        using=using,
-    )
+def purge(sender, *, content, moved, tags, using, everything=False, authors=(), **kwargs):
+    """Purge what a bulk write changed (sent when its transaction commits)."""
+    purged = [*map(keys.article, content), *map(keys.tag, tags), *map(keys.author, authors)]
+    if everything:
+        purged.append(keys.ALL)
+    purges.changed([*purged, *purges.moved(moved, using)], using)
 
 
 def connect() -> None:
-    bulk_change.connect(evict, dispatch_uid="pagecache-bulk-change")
+    bulk_change.connect(purge, dispatch_uid="pagecache-bulk-change")

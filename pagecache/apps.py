@@ -6,8 +6,7 @@ class PageCacheConfig(AppConfig):
     verbose_name = "Page cache"
 
     def ready(self):
-        from pagecache import announcements, invalidation, sections
+        from pagecache import announcements, checks, purges  # noqa: F401 (checks register)
 
-        invalidation.connect_signals()
-        sections.connect_signals()
+        purges.connect_signals()
         announcements.connect()

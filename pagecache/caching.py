@@ -1,19 +1,23 @@
-"""The page cache: anonymous responses, kept in the default cache, never stale.
+"""The page cache middleware: one public page for everyone, kept until purged or due.
 
-Every cached page is filed with what it shows (its articles, tags, authors, the
-lists it is made of), and a change evicts only the pages showing what it touched,
-on every app server sharing the cache: see pagecache.invalidation for the rules.
+Public addresses (everything but the admin, previews and operational paths) ignore
+cookies: the middleware drops them before anything reads them, so staff see what
+readers see, and no cookie can make a public page skip the cache. What a response
+depends on is declared by its view as surrogate keys (pagecache.keys); a change
+purges the keys it touches (pagecache.purges, through pagecache.outbox).
+
+With PAGE_CACHE_BACKEND = "django" (the embedded default) the middleware itself
+keeps pages in Django's cache, filed under their keys (pagecache.stamps). With an
+HTTP cache in front (Varnish, a CDN) it only says how long a page may be kept:
+`s-maxage`, which the HTTP cache honours, while browsers revalidate after
+PAGE_CACHE_MAX_AGE.
 
 Time changes content too: a scheduled article appears when its `published_at`
-passes, with no save to bump anything. So no entry (and no browser or CDN copy)
-may outlive the next scheduled `published_at`; that moment is looked up once per
-change to the public order and caps every timeout. A view whose page shows
-something else that runs out by itself (the front page's pins) caps its own entry
-with `response.cache_until` (a Unix time).
-
-A hit costs two cache reads (the page, then its topics) and no query.
-Requests carrying a session cookie (logged-in staff, who see drafts and previews)
-bypass the cache entirely, without loading the session to find out.
+passes, with no save to purge anything. So no page (in any cache) may outlive the
+next scheduled `published_at`, read with one indexed query when a page is made;
+a view whose page shows something else that runs out by itself (the front page's
+pins) caps it with `response.cache_until` (a Unix time). While purges are overdue
+(the purge path is down), pages are kept PURGE_BACKLOG_TIMEOUT seconds at most.
 """
 
 import hashlib
@@ -28,16 +32,11 @@ from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csp import get_nonce
 from django.urls import Resolver404, resolve
-from django.utils.cache import (
-    get_conditional_response,
-    patch_cache_control,
-    patch_vary_headers,
-)
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, split_header_value
 
-from articles import shown
 from articles.models import Article
-from pagecache import invalidation
+from pagecache import keys, outbox, stamps
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +45,8 @@ RECOMPUTED_HEADERS = {"content-length", "date", "etag", "last-modified", "cache-
 NEVER_STORE_DIRECTIVES = {"private", "no-cache", "no-store"}
 # The query parameters each view reads (by URL name); every other parameter, tracking
 # ones included, is dropped before the page is looked up, rendered or stored, so a
-# stream of `?utm_x=N` can neither fill the cache with copies nor bypass it.
+# stream of `?utm_x=N` can neither fill the cache with copies nor bypass it
+# (cluster/varnish.vcl drops the same ones).
 QUERY_PARAMETERS = {
     # `p`: an imported WordPress post's old address, `/?p=<id>` (reader.redirects).
     "articles:index": ("page", "p"),
@@ -78,50 +78,32 @@ class Entry(TypedDict):
     etag: str
     last_modified: int
     expires_at: float
-    read_at: int  # the invalidation clock, read before the page's rows
-    topics: list[str]  # what the page shows (pagecache.invalidation)
-    topic_keys: list[bytes] | None  # the topics' keys for the cache's tracked reads
+    read_at: int  # the stamps' clock, read before the page's rows
+    keys: list[str]  # the surrogate keys the page declared
 
 
-# Scheduled publication --------------------------------------------------------------
-
-
-NEXT_SCHEDULED_KEY = "page-cache:next-scheduled"
-
-
-def next_scheduled_time(read_at: int) -> float | None:
-    """When the next scheduled article goes live (a Unix time), or None.
-
-    One indexed query, kept until that moment or until an article is published,
-    scheduled or unpublished (the `list` topic), whichever comes first.
-    """
-    found = cache.get(NEXT_SCHEDULED_KEY)
-    if found is not None and invalidation.is_fresh(found[0], LIST_TOPICS):
-        return found[1] or None
+def next_scheduled_time() -> float | None:
+    """When the next scheduled article goes live (a Unix time), or None: one indexed
+    query, made whenever a page is made, so no page is kept past that moment."""
     moment = Article.objects.scheduled().order_by("published_at")
     moment = moment.values_list("published_at", flat=True).first()
-    moment = moment.timestamp() if moment else 0.0
-    lifetime = moment - time.time() if moment else settings.PAGE_CACHE_TIMEOUT
-    if lifetime >= 1:
-        cache.set(
-            NEXT_SCHEDULED_KEY,
-            (read_at, moment),
-            timeout=min(lifetime, settings.PAGE_CACHE_TIMEOUT),
-        )
-    return moment or None
+    return moment.timestamp() if moment else None
 
 
-LIST_TOPICS = (shown.LIST, shown.ALL)
+def embedded() -> bool:
+    """Whether the page cache keeps pages itself (else an HTTP cache in front does)."""
+    return settings.PAGE_CACHE_BACKEND == "django"
 
 
 # Middleware --------------------------------------------------------------------
 
 
 class PageCacheMiddleware:
-    """Serve and store anonymous GET/HEAD pages; see the module docstring.
+    """Public pages: cookies dropped, kept (embedded) or labelled for the HTTP cache
+    in front; see the module docstring.
 
-    Sits just inside WhiteNoise, before the session middleware, so it sees the
-    final response (cookies, Vary) before anything is stored.
+    Sits just inside WhiteNoise, before the session middleware, so it drops cookies
+    before anything reads them and sees the final response before it is stored.
     """
 
     def __init__(self, get_response):
@@ -129,42 +111,57 @@ class PageCacheMiddleware:
         self.exempt = exempt_paths()
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not self.is_cacheable_request(request):
-            response = self.get_response(request)
-            if settings.SESSION_COOKIE_NAME in request.COOKIES:
-                # What a session holder sees may be a preview: no shared cache keeps it.
-                patch_cache_control(response, private=True)
-            return response
+        if request.path.startswith(self.exempt):
+            return self.get_response(request)
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        # The same page for everyone: no session, no staff view, no bypass.
+        request.COOKIES = {}
+        request.META.pop("HTTP_COOKIE", None)
+        if settings.PAGE_CACHE_TIMEOUT <= 0:
+            return self.get_response(request)
         try:
             address = page_address(request, ANY_VIEW_PARAMETERS)
         except DisallowedHost:
             # A forged Host: Django answers 400 below; nothing of it is cached.
             return self.get_response(request)
+        key = read_at = None
         try:
-            key = page_key(address)
-            entry = lookup(key)
-            if entry is None and (narrowed := self.narrow(request)) != address:
-                # Parameters this view ignores: the page is the one without them.
-                address, key = narrowed, page_key(narrowed)
+            backlogged = outbox.backlog.check()
+            if embedded():
+                key = page_key(address)
                 entry = lookup(key)
-            if entry is None:
-                # Read before the page's rows: a change committed after this moment
-                # bumps its topics past it (pagecache.invalidation).
-                read_at = invalidation.clock()
-                next_scheduled = next_scheduled_time(read_at)
+                if entry is None and (narrowed := self.narrow(request)) != address:
+                    # Parameters this view ignores: the page is the one without them.
+                    key = page_key(narrowed)
+                    entry = lookup(key)
+                if entry is not None:
+                    response = HttpResponse(entry["content"], headers=entry["headers"])
+                    return finish(request, response, entry, hit=True)
+            else:
+                self.narrow(request)
+            # Read before the page's rows: a change committed after this moment
+            # stamps its keys past it (pagecache.stamps).
+            read_at = stamps.clock()
         except CACHE_ERRORS:
             # The cache is down: readers still get pages, straight from the database.
             logger.exception("Page cache unavailable; serving uncached")
             return self.get_response(request)
-        if entry is not None:
-            response = HttpResponse(entry["content"], headers=entry["headers"])
-            return finish(request, response, entry, hit=True)
-
-        with shown.recording() as page:
-            response = self.get_response(request)
-        if request.method != "GET" or not is_cacheable_response(request, response):
+        next_scheduled = next_scheduled_time()
+        response = self.get_response(request)
+        if not is_cacheable_response(request, response):
             return response
-        entry = store(key, response, next_scheduled, read_at, page.topics)
+        expires_at = lifetime_end(response, next_scheduled, backlogged)
+        entry = make_entry(response, expires_at, read_at)
+        if not embedded() and not still_fresh(entry):
+            # Purged while it rendered: its rows may be older than the purge, and the
+            # HTTP cache may receive it after the purge. Served, but not to be kept.
+            entry["expires_at"] = time.time()
+        if key is not None and request.method == "GET":
+            try:
+                store(key, entry)
+            except CACHE_ERRORS:
+                logger.exception("Page cache unavailable; page not stored")
         return finish(request, response, entry, hit=False)
 
     def narrow(self, request: HttpRequest) -> str:
@@ -183,14 +180,6 @@ class PageCacheMiddleware:
         request.GET = kept
         return environ_address(request.META, read)
 
-    def is_cacheable_request(self, request: HttpRequest) -> bool:
-        return (
-            settings.PAGE_CACHE_TIMEOUT > 0
-            and request.method in ("GET", "HEAD")
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and not request.path.startswith(self.exempt)
-        )
-
 
 def page_address(request: HttpRequest, parameters) -> str:
     """The page's address (environ_address), its host validated first: DisallowedHost
@@ -202,7 +191,7 @@ def page_address(request: HttpRequest, parameters) -> str:
 def environ_address(meta: dict, parameters) -> str:
     """Scheme, host, path and the given query parameters in a fixed order, read from
     the WSGI environ as Django reads them: what identifies a page in the cache, the
-    same before Django sees the request (serve_hit) as inside it."""
+    same for Django as for the HTTP cache in front."""
     proxy_header = settings.SECURE_PROXY_SSL_HEADER
     if proxy_header and proxy_header[0] in meta:
         secure = meta[proxy_header[0]].split(",", 1)[0].strip() == proxy_header[1]
@@ -224,68 +213,16 @@ def environ_address(meta: dict, parameters) -> str:
 
 
 def lookup(key: str) -> Entry | None:
-    """The page's entry, if stored, not expired, and none of the topics it shows
-    changed since. On Redis both reads are usually answered by this process's own
-    tracked copies (pagecache.tracked_reads), without a round trip."""
-    entry = invalidation.read_many([key]).get(key)
+    """The page's entry, if stored, not expired, and none of its keys purged since."""
+    entry = cache.get(key)
     if entry is None or entry["expires_at"] <= time.time():
         return None
-    if (keys := entry.get("topic_keys")) is not None and hasattr(cache, "tracked_values"):
-        fresh = invalidation.is_fresh_by_keys(entry["read_at"], keys)
-    else:
-        fresh = invalidation.is_fresh(entry["read_at"], entry["topics"])
-    return entry if fresh else None
-
-
-CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH",
-                       "HTTP_IF_UNMODIFIED_SINCE", "HTTP_RANGE")  # fmt: skip
-
-
-def serve_hit(environ: dict) -> tuple[str, list[tuple[str, str]], bytes] | None:
-    """A stored page for a WSGI request, before Django and its middleware run, or None
-    (Django then handles the request, the page cache middleware first).
-
-    Only the plain case: an anonymous GET or HEAD without conditional headers, whose
-    page is stored and fresh. Everything else takes the full path, which answers it
-    exactly as before. The stored headers are those the whole middleware stack gave
-    the page (the page cache middleware runs first), security headers included.
-    """
-    method = environ.get("REQUEST_METHOD")
-    if settings.PAGE_CACHE_TIMEOUT <= 0 or method not in ("GET", "HEAD"):
-        return None
-    if f"{settings.SESSION_COOKIE_NAME}=" in environ.get("HTTP_COOKIE", ""):
-        return None
-    if any(name in environ for name in CONDITIONAL_HEADERS):
-        return None
-    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
-    if path.startswith(exempt_paths()):
-        return None
-    try:
-        entry = lookup(page_key(environ_address(environ, ANY_VIEW_PARAMETERS)))
-    except CACHE_ERRORS:
-        return None  # the full path logs it and serves the page uncached
-    if entry is None:
-        return None
-    content = entry["content"]
-    max_age = max(0, min(settings.PAGE_CACHE_MAX_AGE, int(entry["expires_at"] - time.time())))
-    headers = [(k, v) for k, v in entry["headers"] if k.lower() != "vary"]
-    varies = [v for k, v in entry["headers"] if k.lower() == "vary"]
-    vary = ", ".join(varies) if varies else ""
-    if "cookie" not in {v.strip().lower() for v in vary.split(",")}:
-        vary = f"{vary}, Cookie" if vary else "Cookie"
-    headers += [
-        ("Vary", vary),
-        ("ETag", entry["etag"]),
-        ("Last-Modified", http_date(entry["last_modified"])),
-        ("Cache-Control", f"public, max-age={max_age}, s-maxage={max_age}"),
-        ("Content-Length", str(len(content))),
-        ("X-Page-Cache", "hit"),
-    ]
-    return "200 OK", headers, b"" if method == "HEAD" else content
+    return entry if stamps.is_fresh(entry["read_at"], entry["keys"]) else None
 
 
 def exempt_paths() -> tuple[str, ...]:
-    """The admin, and operational addresses such as the health check."""
+    """The admin, previews, and operational addresses such as the health check:
+    never cached, and their cookies kept."""
     return ("/" + settings.ADMIN_URL.lstrip("/"), *settings.PAGE_CACHE_EXEMPT)
 
 
@@ -312,47 +249,66 @@ def is_cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
     return not get_nonce(request)
 
 
-def store(
-    key: str, response: HttpResponse, next_scheduled: float | None, read_at: int, topics: set[str]
-) -> Entry:
+def lifetime_end(response: HttpResponse, next_scheduled, backlogged: bool) -> float:
+    """Until when a page may be kept: PAGE_CACHE_TIMEOUT, cut at the next scheduled
+    publication, at what the view says runs out, and short while purges are overdue."""
     now = time.time()
-    expires_at = now + settings.PAGE_CACHE_TIMEOUT
+    ends = [now + settings.PAGE_CACHE_TIMEOUT]
     if next_scheduled:
-        expires_at = min(expires_at, next_scheduled)
+        ends.append(next_scheduled)
     if until := getattr(response, "cache_until", None):
-        # The page shows something that runs out by itself (a front-page pin).
-        expires_at = min(expires_at, until)
+        ends.append(until)  # the page shows something that runs out by itself (a pin)
+    if backlogged:
+        ends.append(now + settings.PURGE_BACKLOG_TIMEOUT)
+    return min(ends)
+
+
+def make_entry(response: HttpResponse, expires_at: float, read_at: int | None) -> Entry:
     content = response.content
-    entry: Entry = {
+    return {
         "content": content,
         "headers": [(k, v) for k, v in response.items() if k.lower() not in RECOMPUTED_HEADERS],
         "etag": f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"',
-        "last_modified": int(now),
+        "last_modified": int(time.time()),
         "expires_at": expires_at,
-        "read_at": read_at,
-        "topics": sorted(topics),
-        "topic_keys": invalidation.topic_keys(sorted(topics)),
+        "read_at": read_at or 0,
+        "keys": keys.declared(response),
     }
+
+
+def still_fresh(entry: Entry) -> bool:
+    """Whether none of the page's keys was purged since it read the clock (its missing
+    stamps set first, so a key never purged counts as unchanged). If the cache cannot
+    tell, the page is kept briefly, as while purges are overdue."""
+    try:
+        stamps.remember(entry["keys"], entry["read_at"])
+        return stamps.is_fresh(entry["read_at"], entry["keys"])
+    except CACHE_ERRORS:
+        entry["expires_at"] = min(entry["expires_at"], time.time() + settings.PURGE_BACKLOG_TIMEOUT)
+        return True
+
+
+def store(key: str, entry: Entry) -> None:
     # Whole seconds, rounded down, so the entry is gone by the scheduled moment.
-    timeout = int(expires_at - now)
+    timeout = int(entry["expires_at"] - time.time())
     if timeout >= 1:
+        stamps.remember(entry["keys"], entry["read_at"])
         cache.set(key, entry, timeout=timeout)
-    return entry
 
 
 def finish(request: HttpRequest, response: HttpResponse, entry: Entry, hit: bool) -> HttpResponse:
     """Validators, CDN-friendly Cache-Control capped at the entry's expiry, and a 304 if due."""
     response["ETag"] = entry["etag"]
     response["Last-Modified"] = http_date(entry["last_modified"])
-    max_age = max(0, min(settings.PAGE_CACHE_MAX_AGE, int(entry["expires_at"] - time.time())))
-    patch_cache_control(response, public=True, max_age=max_age, s_maxage=max_age)
-    # The page differs for session holders (staff previews), so caches must key on cookies.
-    patch_vary_headers(response, ["Cookie"])
+    shared = max(0, int(entry["expires_at"] - time.time()))
+    max_age = min(settings.PAGE_CACHE_MAX_AGE, shared)
+    patch_cache_control(response, public=True, max_age=max_age, s_maxage=shared)
     if request.method == "HEAD":
         response.content = b""
         response["Content-Length"] = str(len(entry["content"]))
     response = get_conditional_response(
         request, etag=entry["etag"], last_modified=entry["last_modified"], response=response
     )
-    response["X-Page-Cache"] = "hit" if hit else "miss"
+    if embedded():
+        response["X-Page-Cache"] = "hit" if hit else "miss"
     return response

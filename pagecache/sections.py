@@ -1,40 +1,41 @@
 """Sections: the tags editors show in the site's header, in their order.
 
 Every page's header lists them, so they are read from the cache, not the
-database: one query fills the entry, and any change to a tag (saved, deleted,
-merged) drops it, now and again when the change commits (a reader could refill it
-from the old rows in between).
+database: one query fills the entry. The entry is filed under the `sections`
+surrogate key like a page (pagecache.stamps): it holds the clock read before its
+rows, so an entry refilled from the old rows while a change commits is older than
+the change's purge and is never read again.
 """
 
 import logging
 
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models.signals import post_delete, post_save
 
-from articles import shown
 from articles.models import Tag
+from pagecache import keys, stamps
 
 logger = logging.getLogger(__name__)
 
-CACHE_KEY = "sections:v1"
-# Dropped on every change anyway; the timeout only bounds what a lost delete costs.
-CACHE_TIMEOUT = 600
+CACHE_KEY = "sections:v2"
+CACHE_TIMEOUT = 600  # purged on every change anyway
 
 
 def sections() -> list[dict]:
     """The sections as [{"id", "name", "slug", "url"}], in the editors' order."""
-    shown.shows(shown.SECTIONS)
     try:
         found = cache.get(CACHE_KEY)
+        if found is not None and stamps.is_fresh(found[0], [keys.SECTIONS]):
+            return found[1]
+        read_at = stamps.clock()
     except Exception:
-        found = None  # the cache is down: readers still get the header, from the database
-    if found is None:
-        found = read_sections()
-        try:
-            cache.set(CACHE_KEY, found, timeout=CACHE_TIMEOUT)
-        except Exception:
-            logger.warning("Sections not cached: the cache is unavailable", exc_info=True)
+        logger.warning("Sections read from the database: the cache is unavailable", exc_info=True)
+        return read_sections()
+    found = read_sections()
+    try:
+        stamps.remember([keys.SECTIONS], read_at)
+        cache.set(CACHE_KEY, (read_at, found), timeout=CACHE_TIMEOUT)
+    except Exception:
+        logger.warning("Sections not cached: the cache is unavailable", exc_info=True)
     return found
 
 
@@ -44,22 +45,3 @@ def read_sections() -> list[dict]:
         {"id": tag.pk, "name": tag.name, "slug": tag.slug, "url": tag.get_absolute_url()}
         for tag in tags.only("name", "slug")
     ]
-
-
-def _delete() -> None:
-    cache.delete(CACHE_KEY)
-
-
-def forget_sections(using: str = DEFAULT_DB_ALIAS) -> None:
-    _delete()
-    if transaction.get_connection(using).in_atomic_block:
-        transaction.on_commit(_delete, using=using, robust=True)
-
-
-def _tag_changed(sender, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
-    forget_sections(using)
-
-
-def connect_signals() -> None:
-    post_save.connect(_tag_changed, sender=Tag, dispatch_uid="sections-save")
-    post_delete.connect(_tag_changed, sender=Tag, dispatch_uid="sections-delete")

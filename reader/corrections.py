@@ -12,8 +12,10 @@ from django.utils.feedgenerator import Atom1Feed
 from django.views.generic import ListView
 
 from articles.models.correction import Correction
+from pagecache import keys
 from reader.feeds import FEED_LENGTH, absolute
 from reader.pagination import BoundedPaginator
+from reader.views import DeclaresKeys
 
 TITLE = "Corrections and clarifications"
 
@@ -27,7 +29,7 @@ def public_corrections():
     )
 
 
-class CorrectionListView(ListView):
+class CorrectionListView(DeclaresKeys, ListView):
     template_name = "articles/correction_list.html"
     context_object_name = "corrections"
     paginate_by = 20
@@ -35,6 +37,9 @@ class CorrectionListView(ListView):
 
     def get_queryset(self):
         return public_corrections()
+
+    def surrogate_keys(self, context):
+        return [keys.ANY]  # every change to a note or to a story's headline
 
 
 class CorrectionsFeed(Feed):

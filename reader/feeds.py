@@ -15,8 +15,8 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from django.views.decorators.http import require_GET
 
-from articles import shown
 from articles.models import Article, Author, Tag
+from pagecache import keys
 
 FEED_LENGTH = 50
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -31,15 +31,24 @@ def feed_articles(subject: Tag | Author | None = None):
     """The latest published articles, optionally of one tag or author, their tags
     and authors riding along."""
     if subject is None:
-        shown.lists(shown.NEWEST)
         articles = Article.objects.published()
     elif isinstance(subject, Author):
-        shown.lists(shown.author(subject.pk), shown.author_listing(subject.pk))
         articles = Article.objects.published().filter(bylines__author=subject)
     else:
-        shown.lists(shown.tag(subject.pk))
         articles = Article.objects.published_with_tag(subject)
     return articles.with_tag_links().with_author_links()[:FEED_LENGTH]
+
+
+def feed_keys(subject: Tag | Author | None, articles) -> list[str]:
+    """A feed's surrogate keys: the listing it is (the public order, a tag's or an
+    author's) and the stories it shows."""
+    if subject is None:
+        listing = []
+    elif isinstance(subject, Author):
+        listing = [keys.author(subject.pk)]
+    else:
+        listing = [keys.tag(subject.pk)]
+    return [keys.NEWEST, *listing, *keys.shown(articles)]
 
 
 class ContentRssFeed(Rss201rev2Feed):
@@ -70,8 +79,19 @@ class LatestArticlesFeed(Feed):
     feed_type = ContentRssFeed
     route = "articles:feed"
 
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        return keys.declare(response, request.feed_keys)
+
     def get_object(self, request, *args, **kwargs):
         return None
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        # Each item's stories rode along in item_extra_kwargs: declared by __call__.
+        shown = [item["shown"] for item in feed.items]
+        request.feed_keys = feed_keys(obj, shown)
+        return feed
 
     def items(self, obj):
         return feed_articles(obj)
@@ -131,7 +151,7 @@ class LatestArticlesFeed(Feed):
         return [Enclosure(image.url, str(image.size), image.mime_type)]
 
     def item_extra_kwargs(self, item):
-        return {"content": item.body}  # sanitized when saved
+        return {"content": item.body, "shown": item}  # the body is sanitized when saved
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
@@ -181,6 +201,7 @@ def json_feed(request, slug=None):
 
 def json_feed_response(request, tag: Tag | Author | None) -> JsonResponse:
     feed = LatestArticlesFeed()
+    articles = list(feed_articles(tag))
     data = {
         "version": JSON_FEED_VERSION,
         "title": feed.title(tag),
@@ -188,9 +209,10 @@ def json_feed_response(request, tag: Tag | Author | None) -> JsonResponse:
         "home_page_url": feed.link(tag),
         "feed_url": absolute(request.path),
         "language": settings.LANGUAGE_CODE,
-        "items": [json_feed_item(article) for article in feed_articles(tag)],
+        "items": [json_feed_item(article) for article in articles],
     }
-    return JsonResponse(data, content_type="application/feed+json; charset=utf-8")
+    response = JsonResponse(data, content_type="application/feed+json; charset=utf-8")
+    return keys.declare(response, feed_keys(tag, articles))
 
 
 def json_feed_item(article: Article) -> dict:

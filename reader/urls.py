@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from articles.models import ArticleRedirect, TagRedirect
+from pagecache import keys
 from reader import corrections, feeds, views
 from reader.redirects import follow_old_slugs, gone, old_address
 
@@ -18,10 +19,14 @@ urlpatterns = [
     path("feed.json", feeds.json_feed, name="feed_json"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("corrections/", corrections.CorrectionListView.as_view(), name="corrections"),
-    path("corrections/feed/", corrections.CorrectionsFeed(), name="corrections_feed"),
+    path(
+        "corrections/feed/",
+        keys.declares(keys.ANY)(corrections.CorrectionsFeed()),
+        name="corrections_feed",
+    ),
     path(
         "corrections/feed/atom/",
-        corrections.CorrectionsAtomFeed(),
+        keys.declares(keys.ANY)(corrections.CorrectionsAtomFeed()),
         name="corrections_feed_atom",
     ),
     path("tags/<str:slug>/", old_tag_slugs(views.TagDetailView.as_view()), name="tag"),
@@ -36,6 +41,8 @@ urlpatterns = [
     path("authors/<str:slug>/feed/", feeds.AuthorFeed(), name="author_feed"),
     path("authors/<str:slug>/feed/atom/", feeds.AuthorAtomFeed(), name="author_feed_atom"),
     path("authors/<str:slug>/feed.json", feeds.author_json_feed, name="author_feed_json"),
+    # Staff only, never cached (settings.PAGE_CACHE_EXEMPT).
+    path("preview/<str:slug>/", views.ArticlePreviewView.as_view(), name="preview"),
     # Last: an article's slug would otherwise shadow the addresses above.
     path("<str:slug>/", old_article_slugs(views.ArticleDetailView.as_view()), name="detail"),
     # Last of all: an address of several parts that no page has may be an imported

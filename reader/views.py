@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
-from articles import shown
 from articles.models import Article, Author, Tag
 from articles.search import (
     MAX_QUERY_LENGTH,
@@ -15,6 +14,7 @@ from articles.search import (
     search_articles,
     snippet,
 )
+from pagecache import keys
 from pagecache.sections import sections
 from reader import front_page
 from reader.compiled import CompiledQuery, Param
@@ -22,7 +22,19 @@ from reader.pagination import BoundedPaginator, IdsFirstPaginator
 from reader.redirects import imported_target
 
 
-class PublishedArticlesMixin:
+class DeclaresKeys:
+    """A public page's response carries the surrogate keys of what it renders
+    (pagecache.keys): the header's sections, and what `surrogate_keys` names."""
+
+    def surrogate_keys(self, context) -> list[str]:
+        return []
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        return keys.declare(response, [keys.SECTIONS, *self.surrogate_keys(context)])
+
+
+class PublishedArticlesMixin(DeclaresKeys):
     """The public list of articles: the one visibility gate, tags riding along."""
 
     paginate_by = 20
@@ -30,6 +42,10 @@ class PublishedArticlesMixin:
 
     def get_queryset(self):
         return Article.objects.published().with_tag_links().with_author_links()
+
+    def surrogate_keys(self, context):
+        # The listing itself (which stories, in what order) is the subclass's key.
+        return keys.shown(context["article_list"])
 
 
 class ArticleListView(PublishedArticlesMixin, ListView):
@@ -48,21 +64,20 @@ class ArticleListView(PublishedArticlesMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = context["page_obj"]
-        if page.number > 1:
-            shown.lists(shown.LIST)
-        else:
-            # Page 1 of N: any change to the public order moves N, until the
-            # count is capped; then only the archive thinning below the cap does.
-            capped = page.paginator.count >= page.paginator.per_page * page.paginator.max_pages
-            count = shown.THIN if capped else shown.LIST
-            shown.lists(shown.FRONT, shown.NEWEST, count)
-        if page.number == 1:
+        if context["page_obj"].number == 1:
             now = timezone.now()
             context["front"] = self.front = front_page.build(
                 list(context["article_list"]), sections(), now
             )
         return context
+
+    def surrogate_keys(self, context):
+        shown = [keys.NEWEST, *super().surrogate_keys(context)]  # the public order
+        if front := context.get("front"):
+            stories = [front.lead, *front.top, *(s for b in front.sections for s in b.articles)]
+            shown += [keys.FRONT, *keys.shown(s for s in stories if s is not None)]
+            shown += [keys.tag(block.section["id"]) for block in front.sections]
+        return shown
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
@@ -78,11 +93,13 @@ class TagDetailView(PublishedArticlesMixin, ListView):
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        shown.lists(shown.tag(self.tag.pk))
         return Article.objects.published_with_tag(self.tag).with_tag_links().with_author_links()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
+
+    def surrogate_keys(self, context):
+        return [keys.tag(self.tag.pk), *super().surrogate_keys(context)]
 
 
 class AuthorDetailView(PublishedArticlesMixin, ListView):
@@ -92,12 +109,14 @@ class AuthorDetailView(PublishedArticlesMixin, ListView):
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        shown.lists(shown.author(self.author.pk), shown.author_listing(self.author.pk))
         articles = Article.objects.published().filter(bylines__author=self.author)
         return articles.with_tag_links().with_author_links()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
+
+    def surrogate_keys(self, context):
+        return [keys.author(self.author.pk), *super().surrogate_keys(context)]
 
 
 def public_article_page():
@@ -110,34 +129,22 @@ def public_article_page():
 PUBLIC_ARTICLE_PAGE = CompiledQuery(Article, public_article_page)
 
 
-class ArticleDetailView(DetailView):
-    """An article page; staff also open the unpublished articles they work on
-    here, as a preview that is never cached and never indexed."""
+class ArticleDetailView(DeclaresKeys, DetailView):
+    """A published article's page: the same for every reader, staff included (the
+    page cache strips cookies from public addresses). Staff preview unpublished
+    articles at ArticlePreviewView's address, which is never cached."""
 
     template_name = "articles/article_detail.html"
 
     def get_object(self, queryset=None):
-        if self.request.user.is_authenticated:
-            return super().get_object(queryset)  # staff: previews too
-        # Readers: the same query, compiled once (reader.compiled).
+        # The same query for every article, compiled once (reader.compiled).
         found = PUBLIC_ARTICLE_PAGE(slug=self.kwargs["slug"], now=timezone.now())
         if not found:
             raise Http404("No published article at this address.")
-        # Its own page, neighbours' and related stories' links, its tags' names: all
-        # filed as the page renders; which stories are its neighbours, here.
-        shown.lists(shown.neighbours(found[0].pk))
         return found[0]
-
-    def get_queryset(self):
-        # One query: the article with its tags and its neighbours' links.
-        articles = Article.objects.visible_to(self.request.user)
-        return articles.with_tag_links().with_author_links().with_corrections().with_neighbours()
 
     def get_context_data(self, **kwargs):
         article = self.object
-        if not article.is_published():
-            # A preview stands outside the public sequence: no neighbour links.
-            return super().get_context_data(preview=True, **kwargs)
         return super().get_context_data(
             previous_article=article.previous_article(),
             next_article=article.next_article(),
@@ -145,11 +152,35 @@ class ArticleDetailView(DetailView):
             **kwargs,
         )
 
+    def surrogate_keys(self, context):
+        # Its neighbours' and related stories' links show their headlines; which
+        # stories are its neighbours is its `neighbours` key.
+        shown = [context["previous_article"], context["next_article"]]
+        shown += context["related_articles"]
+        related = [keys.article(other.pk) for other in shown if other is not None]
+        return [*keys.shown([self.object]), keys.neighbours(self.object.pk), *related]
+
+
+class ArticlePreviewView(DetailView):
+    """/preview/<slug>/: an article as staff see it before (or after) it is public,
+    under a banner, never cached and never indexed; readers get a 404."""
+
+    template_name = "articles/article_detail.html"
+
+    def get_queryset(self):
+        if not self.request.user.is_staff:
+            raise Http404("Previews are for the newsroom's staff.")
+        articles = Article.objects.visible_to(self.request.user)
+        return articles.with_tag_links().with_author_links().with_corrections()
+
+    def get_context_data(self, **kwargs):
+        # A preview stands outside the public sequence: no neighbour links.
+        return super().get_context_data(preview=not self.object.is_published(), **kwargs)
+
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        if context.get("preview"):
-            response["Cache-Control"] = "private, no-store"
-            response["X-Robots-Tag"] = "noindex"
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
         return response
 
 
@@ -199,6 +230,10 @@ class SearchView(PublishedArticlesMixin, ListView):
 
     def get_queryset(self):
         return search_articles(self.query).with_tag_links()
+
+    def surrogate_keys(self, context):
+        # Any edit may make a story match; results come in the public order.
+        return [keys.ANY, keys.NEWEST, *super().surrogate_keys(context)]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(query=self.query, max_length=MAX_QUERY_LENGTH, **kwargs)

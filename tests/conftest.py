@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.models import Article, Tag
-from pagecache import caching, invalidation
+from pagecache import caching, outbox, stamps
 from tests.signing_in import StaffClient
 
 
@@ -60,36 +60,38 @@ def temporary_media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def empty_cache(settings):
+def empty_cache(settings, monkeypatch):
     """An empty cache for each test (rolled-back rows send no signals), and no page cache.
 
     Views are tested, and their queries pinned, without the page cache in front;
     tests/pagecache/test_caching.py turns it on and tests it, including what a miss costs.
     """
     settings.PAGE_CACHE_TIMEOUT = 0
+    settings.PURGE_REPEAT_AFTER = 0  # no timer threads; test_purges.py tests the repeat
     cache.clear()
+    monkeypatch.setattr(outbox, "backlog", outbox.Backlog())  # no look at the outbox yet
 
 
 @pytest.fixture(autouse=True)
-def page_cache_invalidation_on_block_commit(monkeypatch):
+def purges_sent_on_block_commit(monkeypatch):
     """Django's TestCase runs each test in a transaction that never commits, so the
-    page cache's invalidations (sent when a transaction commits) would never run.
+    purges (sent when a transaction commits, pagecache.outbox) would never run.
     Run them when the last atomic block the code itself opened closes without a
     rollback: where a real transaction commits. Other on_commit callbacks keep
     Django's test behaviour."""
     real_exit = transaction.Atomic.__exit__
 
-    def exit_and_invalidate(self, exc_type, exc_value, traceback):
+    def exit_and_purge(self, exc_type, exc_value, traceback):
         result = real_exit(self, exc_type, exc_value, traceback)
         conn = transaction.get_connection(self.using)
         if conn.atomic_blocks and all(block._from_testcase for block in conn.atomic_blocks):
-            due = [c for c in conn.run_on_commit if getattr(c[1], "page_cache_invalidation", 0)]
+            due = [c for c in conn.run_on_commit if getattr(c[1], "sends_purges", False)]
             conn.run_on_commit = [c for c in conn.run_on_commit if c not in due]
             for _, func, _ in due:
                 func()
         return result
 
-    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_and_invalidate)
+    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_and_purge)
 
 
 @pytest.fixture
@@ -214,7 +216,7 @@ def clock(monkeypatch):
     import time
 
     clock = Clock(time)
-    for module in (locmem, cache_base, caching, invalidation):
+    for module in (locmem, cache_base, caching, stamps):
         monkeypatch.setattr(module, "time", clock)
     monkeypatch.setattr(timezone, "now", clock.now)
     return clock

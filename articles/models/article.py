@@ -16,7 +16,7 @@ from django.db.models import Expression, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from articles import content, images, shown
+from articles import content, images
 from articles.addresses import slug_address
 from articles.images import LeadImageField
 from articles.models import redirect
@@ -321,11 +321,9 @@ class Article(ReadsLinks, TracksStoredValues, VersionedModel):
     def get_absolute_url(self):
         return slug_address("articles:detail", self.slug)
 
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        instance = super().from_db(db, field_names, values, **kwargs)
-        shown.shows(shown.article(instance.pk))  # a page showing it is filed so
-        return instance
+    def get_preview_url(self):
+        """Where staff see the article as it stands, public or not (never cached)."""
+        return slug_address("articles:preview", self.slug)
 
     def clean(self):
         super().clean()

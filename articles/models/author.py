@@ -9,7 +9,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.functional import cached_property
 
-from articles import shown
 from articles.addresses import slug_address
 from articles.images import LeadImageField
 
@@ -61,12 +60,6 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         return slug_address("articles:author", self.slug)
-
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        instance = super().from_db(db, field_names, values, **kwargs)
-        shown.shows(shown.author(instance.pk))
-        return instance
 
     @cached_property
     def links(self) -> list[tuple[str, str]]:

@@ -17,7 +17,6 @@ from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from articles import shown
 from articles.models.author import ArticleAuthor, Author
 from articles.models.correction import Correction
 from articles.models.tag import Tag
@@ -225,7 +224,6 @@ class ReadsLinks:
         if links is ...:
             return list(self.tags.all())
         tags = [Tag(id=link["id"], name=link["name"], slug=link["slug"]) for link in links or ()]
-        shown.shows(*(shown.tag(t.pk) for t in tags))
         if not connections[self._state.db or "default"].features.supports_aggregate_order_by_clause:
             tags.sort(key=lambda tag: tag.name)  # what SQLite's ORDER BY name gives
         return tags
@@ -260,7 +258,6 @@ class ReadsLinks:
             return list(self.authors.order_by("bylines__position", "bylines__pk"))
         # Sorted here too: SQLite before 3.44 cannot order inside the aggregate.
         links = sorted(links or (), key=lambda link: link["position"])
-        shown.shows(*(shown.author(link["id"]) for link in links))
         return [Author(id=link["id"], name=link["name"], slug=link["slug"]) for link in links]
 
     def previous_article(self):
@@ -283,5 +280,4 @@ class ReadsLinks:
         the link shows, never saved."""
         if not link:
             return None
-        shown.shows(shown.article(link["id"]))
         return cls(id=link["id"], slug=link["slug"], headline=link["headline"])

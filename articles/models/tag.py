@@ -8,7 +8,6 @@ PostgreSQL.
 
 from django.db import models
 
-from articles import shown
 from articles.addresses import slug_address
 from articles.models import redirect
 from articles.models.stored import TracksStoredValues
@@ -47,12 +46,6 @@ class Tag(TracksStoredValues, models.Model):
 
     def get_absolute_url(self):
         return slug_address("articles:tag", self.slug)
-
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        instance = super().from_db(db, field_names, values, **kwargs)
-        shown.shows(shown.tag(instance.pk))
-        return instance
 
 
 class TagListing(models.Model):

@@ -111,7 +111,7 @@ def test_editor_writes_tags_previews_schedules_and_publishes(
     # Preview: the editor sees the draft as readers will.
     page.goto(reverse("admin:articles_article_change", args=[draft.pk]))
     page.get_by_role("link", name="Preview").click()
-    page.wait_for_url(f"**{draft.get_absolute_url()}")
+    page.wait_for_url(f"**{draft.get_preview_url()}")
     assert page.locator("h1").inner_text() == "Tram line reaches the harbour"
     assert page.locator(".body h2").inner_text() == "Route and stops"
     assert page.locator(".body strong").inner_text() == "on Monday"

@@ -28,7 +28,7 @@ def unpublished(make_article, author):
 def test_editor_previews_a_draft_under_a_banner(client, editor, unpublished, make_article):
     make_article(headline="Older public story", published_at=timezone.now() - timedelta(days=9))
     client.force_login(editor)
-    response = client.get(unpublished["draft"].get_absolute_url())
+    response = client.get(unpublished["draft"].get_preview_url())
     assert response.status_code == 200
     html = response.content.decode()
     assert "Draft — not public" in html
@@ -44,7 +44,7 @@ def test_editor_previews_a_draft_under_a_banner(client, editor, unpublished, mak
 def test_scheduled_preview_names_its_time_in_the_newsrooms_zone(client, editor, unpublished):
     client.force_login(editor)
     article = unpublished["scheduled"]
-    html = client.get(article.get_absolute_url()).content.decode()
+    html = client.get(article.get_preview_url()).content.decode()
     local = timezone.localtime(article.published_at)
     assert f'Scheduled for <time datetime="{local.isoformat()}">' in html
     assert local.strftime("%H:%M") + " " + local.tzname() in html
@@ -57,11 +57,11 @@ def test_readers_get_404_for_unpublished(client, unpublished, state):
 
 def test_author_previews_own_but_not_others(client, author, make_user, unpublished, make_article):
     client.force_login(author)
-    assert client.get(unpublished["draft"].get_absolute_url()).status_code == 200
+    assert client.get(unpublished["draft"].get_preview_url()).status_code == 200
     other = make_article(headline="Someone else's draft", status="draft")
     assert client.get(other.get_absolute_url()).status_code == 404
     client.force_login(make_user("ben", "Authors"))
-    assert client.get(unpublished["draft"].get_absolute_url()).status_code == 404
+    assert client.get(unpublished["draft"].get_preview_url()).status_code == 404
 
 
 def test_published_article_seen_by_staff_is_not_a_preview(client, editor, make_article):
@@ -92,7 +92,7 @@ def test_change_form_links_preview_or_view_on_site(client, editor, unpublished, 
     client.force_login(editor)
     draft_form = client.get(change_url(unpublished["draft"])).content.decode()
     assert (
-        f'<a href="{unpublished["draft"].get_absolute_url()}" class="viewsitelink">Preview</a>'
+        f'<a href="{unpublished["draft"].get_preview_url()}" class="viewsitelink">Preview</a>'
         in (draft_form)
     )
     live = make_article()

@@ -270,7 +270,7 @@ def test_a_draft_never_published_shows_no_publication_date_anywhere(client, make
     assert 'class="field-publication">—<' in rows
     form = client.get(change_url(draft)).content.decode()
     assert "never published" in form and 'name="published_at' not in form
-    preview = client.get(draft.get_absolute_url()).content.decode()
+    preview = client.get(draft.get_preview_url()).content.decode()
     meta = preview[preview.index('<p class="meta">') :]
     assert "<time" not in meta[: meta.index("</p>")]
     script = preview[preview.index('type="application/ld+json">') :]

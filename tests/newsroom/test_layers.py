@@ -44,7 +44,7 @@ def test_the_tree_keeps_every_contract(tree_copy):
     "module, wrong_import, contract",
     [
         ("articles/content.py", "import editorial.history", "layered"),
-        ("editorial/publishing.py", "import pagecache.invalidation", "layered"),
+        ("editorial/publishing.py", "import pagecache.purges", "layered"),
         ("ingest/bulk.py", "import summaries.evaluation", "never import each other"),
         ("pagecache/caching.py", "import reader.views", "URL configuration only"),
         ("desk/presence.py", "import desk.admin", "No circle"),

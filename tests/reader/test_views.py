@@ -113,10 +113,16 @@ def test_staff_preview_unpublished_without_caching(client, hidden):
     editor = User.objects.create_user("editor", password="x", is_staff=True)
     editor.groups.add(Group.objects.get(name="Editors"))
     client.force_login(editor)
-    response = client.get(hidden[0].get_absolute_url())
+    response = client.get(hidden[0].get_preview_url())
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
     assert '<meta name="robots" content="noindex">' in response.content.decode()
+    # The public address is the readers' page, whoever asks: no preview there.
+    assert client.get(hidden[0].get_absolute_url()).status_code == 404
+
+
+def test_readers_get_no_preview(client, hidden):
+    assert client.get(hidden[0].get_preview_url()).status_code == 404
 
 
 def test_tag_page_lists_only_that_tags_published_articles(client, make_article, hidden):
