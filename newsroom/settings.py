@@ -100,8 +100,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: it stores the final response, security headers included, so a hit skips
-    # everything below (and newsroom.wsgi serves most hits before Django at all). An
-    # http:// address to be redirected, a NUL byte or a static file is never stored.
+    # everything below. An http:// address to be redirected, a NUL byte or a static
+    # file is never stored.
     "pagecache.caching.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
