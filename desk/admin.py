@@ -54,9 +54,6 @@ class ArticleAdminForm(VersionCheckedForm, PublishingFields, forms.ModelForm):
         max_length=SUMMARY_MAX_LENGTH,
         widget=AdminTextareaWidget(attrs={"rows": 3}),
         help_text=Article._meta.get_field("summary").help_text,
-        # The summary as the form was opened rides along, so "changed" means the
-        # editor edited it, not that someone else's save moved it meanwhile.
-        show_hidden_initial=True,
     )
 
     class Meta:
@@ -84,9 +81,6 @@ class ArticleAdminForm(VersionCheckedForm, PublishingFields, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.is_bound and self["summary"].html_initial_name not in self.data:
-            # A client that did not send the summary as opened: compare with the stored one.
-            self.fields["summary"].show_hidden_initial = False
         if "lead_image" in self.fields:
             # The admin names the file input only by a fieldset legend, which assistive
             # technology does not announce for the input itself.
