@@ -24,10 +24,10 @@ from articles.models.author import ArticleAuthor, Author
 from articles.search import ParsedQuery, full_text_match
 from articles.summarizer import SUMMARY_MAX_LENGTH
 from desk.conflict import ConflictAdminMixin, VersionCheckedForm
-from desk.front import ArticleAuthorInline, FeatureInline
+from desk.front import ArticleAuthorInline, FeatureInline, writer_profile
 from desk.history import HistoryAdminMixin
 from desk.pending import PendingAdminMixin
-from desk.publishing import PublishingAdminMixin, PublishingFields
+from desk.publishing import GOING_PUBLIC, PublishingAdminMixin, PublishingFields
 from desk.summary import SummaryAdminMixin
 from desk.trash import TrashAdminMixin, TrashFilter
 from editorial.tags import merge_tags
@@ -295,9 +295,24 @@ class ArticleAdmin(
         # Featuring is an Editor's call.
         return [i for i in self.inlines if i is not FeatureInline or self.can_publish(request)]
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if not isinstance(inline, ArticleAuthorInline):
+            return kwargs
+        adding = obj is None or obj.pk is None
+        profile = writer_profile(request) if adding else None
+        if adding and profile:
+            kwargs["initial"] = [{"author": profile.pk}]
+        # Publishing asks for a byline; a new story gets its writer's profile anyway.
+        kwargs["going_public"] = any(name in request.POST for name in GOING_PUBLIC) and not (
+            adding and profile
+        )
+        kwargs["byline"] = request.POST.get("byline", "")
+        return kwargs
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        profile = getattr(request.user, "author_profile", None)
+        profile = writer_profile(request)
         if not change and profile and not form.instance.bylines.exists():
             # A reporter's own new story carries their name unless they chose others.
             form.instance.bylines.create(author=profile)
