@@ -9,6 +9,7 @@ action permissions. The moves between states and their rules are editorial's
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import ValidationError
@@ -16,11 +17,13 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django_prose_editor.widgets import AdminProseEditorWidget
 
 from articles.content import reserved_slugs
 from articles.models import Article, PendingChange, Tag
 from articles.models.author import ArticleAuthor, Author
+from articles.sanitize import clean_html
 from articles.search import ParsedQuery, full_text_match
 from articles.summarizer import SUMMARY_MAX_LENGTH
 from desk.conflict import ConflictAdminMixin, VersionCheckedForm
@@ -31,6 +34,10 @@ from desk.publishing import GOING_PUBLIC, PublishingAdminMixin, PublishingFields
 from desk.summary import SummaryAdminMixin
 from desk.trash import TrashAdminMixin, TrashFilter
 from editorial.tags import merge_tags
+
+# The publication's name, not "Django administration", in the desk's header and titles.
+admin.site.site_header = admin.site.site_title = f"{settings.SITE_NAME} desk"
+admin.site.index_title = "The desk"
 
 # What the body editor offers. The stored HTML is cleaned by articles.sanitize
 # whatever the editor sends; this list only keeps the toolbar to what a story needs.
@@ -220,7 +227,9 @@ class ArticleAdmin(
     show_full_result_count = False
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags"]
-    readonly_fields = ["author", "import_ref", "lead_image_preview", "summary_preview"]
+    readonly_fields = [
+        "author", "import_ref", "lead_image_preview", "summary_preview", "body_as_read",
+    ]  # fmt: skip
     actions = [
         "publish_now", "unpublish", "regenerate_summary", "move_to_trash", "restore_from_trash",
     ]  # fmt: skip
@@ -254,6 +263,27 @@ class ArticleAdmin(
         ),
         ("Record", {"fields": ["author", "import_ref"]}),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read-only: the body as readers read it, not its HTML source.
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [f if f != "body" else "body_as_read" for f in options["fields"]],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description="Body")
+    def body_as_read(self, obj):
+        # Sanitized again on the way out, as every public page shows it.
+        return mark_safe(clean_html(obj.body))
 
     # Roles ------------------------------------------------------------------
 

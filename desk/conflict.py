@@ -291,8 +291,13 @@ class ConflictAdminMixin:
         if form.merged is not None:
             self.message_user(request, form.merged.message())
         article = form.instance
-        if change and not edited_fields(form) and getattr(article, "recorded_revision", None):
-            pass  # a move (publish, unpublish…) alone: the model recorded it already
+        move = getattr(article, "recorded_revision", None)
+        if move is not None:
+            # A move (publish, unpublish, a pending change…) recorded this click before
+            # the tags and authors were saved: its one entry takes them, and the edits.
+            labels = edited_fields(form) if change else []
+            comment = f"{move.comment}; changed {', '.join(labels)}" if labels else move.comment
+            history.amend(move, article, comment)
         else:
             history.record(article, user=request.user, comment=change_comment(form, change))
         presence.leave(form.instance.pk, request.user)

@@ -15,6 +15,15 @@ from editorial.review import ReviewNote
 
 register = template.Library()
 
+
+@register.filter
+def full_name(user) -> str:
+    """A staff member as the desk names them everywhere: the full name, else the user name."""
+    if not user:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
 LISTED = 5  # a glance, not a list page: the "all" links lead to the filtered change list
 
 
