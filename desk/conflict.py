@@ -84,6 +84,8 @@ class Merged:
         kept = [f"your {', '.join(self.mine)}"] if self.mine else []
         if self.theirs:
             kept.append(f"{self.saved_by}’s {', '.join(self.theirs)}")
+        if not kept:
+            return f"Saved: your version matches {self.saved_by}’s change{when}."
         return f"Saved, merged with {self.saved_by}’s change{when}: " + "; ".join(kept) + "."
 
 

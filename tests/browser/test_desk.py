@@ -74,7 +74,7 @@ def test_editor_writes_tags_previews_schedules_and_publishes(
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="Log in").click()
     pass_second_step(page, app)
-    assert page.get_by_role("heading", name="Site administration").is_visible()
+    assert page.get_by_role("heading", name="The desk").is_visible()
 
     # Write, with formatting from the toolbar.
     editor = write_article(

@@ -58,6 +58,19 @@ def test_a_stale_save_merges_fields_the_other_save_did_not_touch(client, make_us
     )
 
 
+def test_a_stale_save_of_the_same_text_is_simply_saved(client, make_user, make_article):
+    article = make_article(body=BODY, standfirst="The old standfirst.")
+    alice = make_user("alice", "Editors", first_name="Alice")
+    bobs_form = opened(article)
+    saved_by(article, alice, standfirst="The same fix.")
+    client.force_login(make_user("bob", "Editors"))
+    response = client.post(
+        change_url(article), bobs_form | {"standfirst": "The same fix."}, follow=True
+    )
+    assert "Saved: your version matches Alice’s change of " in response.content.decode()
+    assert Article.objects.get(pk=article.pk).standfirst == "The same fix."
+
+
 def test_a_field_both_changed_is_refused_side_by_side_with_a_choice(
     client, make_user, make_article
 ):
