@@ -2,13 +2,13 @@
 who else is editing, edits kept across an expired session."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article
 from desk import presence
 from desk.conflict import MERGED
 from tests.desk_client import change_url, form_data
+from tests.signing_in import StaffClient
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def opened(article):
 
 
 def saved_by(article, user, **changes):
-    client = Client()
+    client = StaffClient()
     client.force_login(user)
     response = client.post(change_url(article), opened(article) | changes)
     assert response.status_code == 302
