@@ -188,7 +188,7 @@ def test_bylines_are_right_by_default(new_page, live_server, newsroom):
     write_article(other, "Ferry timetable changes", "Times", "Boats leave ", "hourly")
     assert other.locator("#id_bylines-0-author").count() == 0
     other.get_by_role("button", name="Publish now").click()
-    assert other.get_by_text(NEEDS_BYLINE).is_visible()
+    expect(other.get_by_text(NEEDS_BYLINE)).to_be_visible()
     assert not Article.objects.filter(slug="ferry-timetable-changes").exists()
     other.fill("#id_byline", "Coast Wire")
     other.get_by_role("button", name="Publish now").click()
