@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install migrate run test lint format ci clean browser-deps system-deps bench cluster cluster-drill cluster-stop
+.PHONY: install migrate run test lint format ci clean system-deps browser-deps bench cluster cluster-drill cluster-stop
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,21 +24,31 @@ run: migrate
 test: install
 	$(BIN)/python -m pytest
 
-# What tests/browser/ needs beyond Python: Chromium, Java and the npm tools (vnu-jar,
-# axe-core). As root on Debian, missing system packages are installed; elsewhere this
-# says what to install. Without them `make test` skips those tests (CI=true fails them).
+# Every system tool the suite needs beyond Python, by Debian package: Chromium, Java
+# (vnu.jar) and npm for tests/browser/; HAProxy and Redis for the shared-cache test;
+# Varnish and varnish-modules (vmod xkey) for the HTTP cache. As root on Debian,
+# what is missing is installed; elsewhere this says what to install. Then the npm
+# tools (`npm ci`). Without them `make test` skips those tests (CI=true fails them).
 CHROMIUM ?= /usr/bin/chromium
-browser-deps:
+XKEY_VMOD := $(wildcard /usr/lib/*/varnish/vmods/libvmod_xkey.so /usr/lib/varnish/vmods/libvmod_xkey.so)
+system-deps:
 	@missing=""; \
 	test -x $(CHROMIUM) || missing="$$missing chromium"; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
+	command -v haproxy >/dev/null || missing="$$missing haproxy"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v varnishd >/dev/null || missing="$$missing varnish"; \
+	test -n "$(XKEY_VMOD)" || missing="$$missing varnish-modules"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
-	  else echo "browser-deps: please install$$missing (Debian package names), then re-run"; exit 1; fi; \
+	  else echo "system-deps: please install$$missing (Debian package names), then re-run"; exit 1; fi; \
 	fi
 	@$(MAKE) -s --no-print-directory node_modules/.installed
+
+# The former name, kept for scripts that call it.
+browser-deps: system-deps
 
 # --ignore-scripts: vnu-jar's install script would try to download a Java runtime.
 node_modules/.installed: package.json package-lock.json
@@ -63,21 +73,6 @@ ci: lint test
 bench: install
 	command -v wrk >/dev/null || apt-get install -y wrk
 	$(BIN)/python bench/run.py
-
-# What `make cluster` runs beyond Python and PostgreSQL: HAProxy, Redis, and Varnish 7
-# with vmod xkey (README, Caching). As root on Debian, missing packages are installed;
-# elsewhere this says what to install.
-system-deps:
-	@missing=""; \
-	command -v haproxy >/dev/null || missing="$$missing haproxy"; \
-	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
-	command -v varnishd >/dev/null || missing="$$missing varnish"; \
-	ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1 || missing="$$missing varnish-modules"; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
-	  else echo "system-deps: please install$$missing (Debian package names), then re-run"; exit 1; fi; \
-	fi
 
 # A scale-out cluster on this machine, loopback only (see cluster/ and README, Deployment):
 # its own PostgreSQL primary and streaming replica, Redis, two app servers, HAProxy,

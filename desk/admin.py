@@ -9,28 +9,35 @@ action permissions. The moves between states and their rules are editorial's
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminTextareaWidget
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django_prose_editor.widgets import AdminProseEditorWidget
 
 from articles.content import reserved_slugs
-from articles.models import Article, Tag
+from articles.models import Article, PendingChange, Tag
+from articles.models.author import ArticleAuthor, Author
+from articles.sanitize import clean_html
 from articles.search import ParsedQuery, full_text_match
 from articles.summarizer import SUMMARY_MAX_LENGTH
 from desk.conflict import ConflictAdminMixin, VersionCheckedForm
-from desk.front import ArticleAuthorInline, FeatureInline
+from desk.front import ArticleAuthorInline, FeatureInline, writer_profile
 from desk.history import HistoryAdminMixin
 from desk.pending import PendingAdminMixin
-from desk.publishing import PublishingAdminMixin, PublishingFields
+from desk.publishing import GOING_PUBLIC, PublishingAdminMixin, PublishingFields
 from desk.summary import SummaryAdminMixin
 from desk.trash import TrashAdminMixin, TrashFilter
 from editorial.tags import merge_tags
+
+# The publication's name, not "Django administration", in the desk's header and titles.
+admin.site.site_header = admin.site.site_title = f"{settings.SITE_NAME} desk"
+admin.site.index_title = "The desk"
 
 # What the body editor offers. The stored HTML is cleaned by articles.sanitize
 # whatever the editor sends; this list only keeps the toolbar to what a story needs.
@@ -54,9 +61,6 @@ class ArticleAdminForm(VersionCheckedForm, PublishingFields, forms.ModelForm):
         max_length=SUMMARY_MAX_LENGTH,
         widget=AdminTextareaWidget(attrs={"rows": 3}),
         help_text=Article._meta.get_field("summary").help_text,
-        # The summary as the form was opened rides along, so "changed" means the
-        # editor edited it, not that someone else's save moved it meanwhile.
-        show_hidden_initial=True,
     )
 
     class Meta:
@@ -84,9 +88,6 @@ class ArticleAdminForm(VersionCheckedForm, PublishingFields, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.is_bound and self["summary"].html_initial_name not in self.data:
-            # A client that did not send the summary as opened: compare with the stored one.
-            self.fields["summary"].show_hidden_initial = False
         if "lead_image" in self.fields:
             # The admin names the file input only by a fieldset legend, which assistive
             # technology does not announce for the input itself.
@@ -131,16 +132,16 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 class AuthorFilter(admin.SimpleListFilter):
-    """By the staff member who wrote the article; "Mine" is an author's "My articles"."""
+    """By the author profile in the byline, as readers see it; "Mine" is an author's
+    "My articles": the ones they wrote at the desk or that carry their profile."""
 
     title = "author"
     parameter_name = "author"
 
     def lookups(self, request, model_admin):
-        staff = get_user_model().objects.filter(is_staff=True).order_by("username")
         return [
             ("me", "Mine"),
-            *((str(pk), name) for pk, name in staff.values_list("pk", "username")),
+            *((str(pk), name) for pk, name in Author.objects.values_list("pk", "name")),
         ]
 
     def queryset(self, request, queryset):
@@ -148,10 +149,41 @@ class AuthorFilter(admin.SimpleListFilter):
             case None:
                 return queryset
             case "me":
-                return queryset.filter(author=request.user)
+                profile = ArticleAuthor.objects.filter(author__user=request.user)
+                return queryset.filter(
+                    Q(author=request.user) | Q(pk__in=profile.values("article_id"))
+                )
             case value if value.isdigit():
-                return queryset.filter(author_id=int(value))
+                bylines = ArticleAuthor.objects.filter(author_id=int(value))
+                return queryset.filter(pk__in=bylines.values("article_id"))
         return queryset.none()
+
+
+class SectionFilter(admin.SimpleListFilter):
+    """By section: the tags the site's header shows."""
+
+    title = "section"
+    parameter_name = "section"
+
+    def lookups(self, request, model_admin):
+        sections = Tag.objects.filter(is_section=True).order_by("section_order", "name")
+        return sections.values_list("slug", "name")
+
+    def queryset(self, request, queryset):
+        return queryset.filter(tags__slug=self.value()) if self.value() else queryset
+
+
+class PendingFilter(admin.SimpleListFilter):
+    """Live stories carrying a prepared change, so none sits forgotten."""
+
+    title = "pending change"
+    parameter_name = "pending"
+
+    def lookups(self, request, model_admin):
+        return [("1", "Carries a pending change")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(has_pending=True) if self.value() == "1" else queryset
 
 
 class TagFilter(admin.SimpleListFilter):
@@ -180,19 +212,24 @@ class ArticleAdmin(
 ):
     form = ArticleAdminForm
     list_display = [
-        "headline", "state", "publication", "shown_tags", "byline", "author",
+        "headline", "state", "publication", "shown_tags", "shown_byline", "pending_flag",
         "lead_image_thumbnail",
     ]  # fmt: skip
-    list_filter = [StatusFilter, AuthorFilter, TagFilter, "published_at", TrashFilter]
-    list_select_related = ["author"]
-    # On PostgreSQL get_search_results() uses the full-text index instead.
-    search_fields = ["headline", "standfirst", "body_text", "byline", "author__username"]
+    list_filter = [
+        StatusFilter, PendingFilter, AuthorFilter, SectionFilter, TagFilter, "published_at",
+        TrashFilter,
+    ]  # fmt: skip
+    # Names (bylines, author profiles, staff) are matched by by_name(); on PostgreSQL
+    # get_search_results() uses the full-text index for the rest.
+    search_fields = ["headline", "standfirst", "body_text"]
     date_hierarchy = "published_at"
     # At 100,000 articles an unfiltered COUNT(*) on every filtered page is wasted work.
     show_full_result_count = False
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags"]
-    readonly_fields = ["author", "import_ref", "lead_image_preview", "summary_preview"]
+    readonly_fields = [
+        "author", "import_ref", "lead_image_preview", "summary_preview", "body_as_read",
+    ]  # fmt: skip
     actions = [
         "publish_now", "unpublish", "regenerate_summary", "move_to_trash", "restore_from_trash",
     ]  # fmt: skip
@@ -227,6 +264,27 @@ class ArticleAdmin(
         ("Record", {"fields": ["author", "import_ref"]}),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read-only: the body as readers read it, not its HTML source.
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [f if f != "body" else "body_as_read" for f in options["fields"]],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description="Body")
+    def body_as_read(self, obj):
+        # Sanitized again on the way out, as every public page shows it.
+        return mark_safe(clean_html(obj.body))
+
     # Roles ------------------------------------------------------------------
 
     def may_touch(self, request, obj):
@@ -243,21 +301,48 @@ class ArticleAdmin(
         """On PostgreSQL, search the stored full-text vector (GIN-indexed): a LIKE over
         every body reads the whole table."""
         query = ParsedQuery.parse(search_term)
+        if not search_term.strip():
+            return queryset, False
         if connection.vendor != "postgresql" or not query:
-            return super().get_search_results(request, queryset, search_term)
+            found, duplicates = super().get_search_results(request, queryset, search_term)
+            return found | queryset.filter(by_name(search_term)), duplicates
         return full_text_match(queryset, query, also=by_name(search_term)), False
 
     def get_queryset(self, request):
-        # The tags ride along in each row (Article.tag_list reads them): no prefetch.
-        return super().get_queryset(request).editable_by(request.user).with_tag_links()
+        # The tags and authors ride along in each row (Article.tag_list and author_list
+        # read them): no prefetch.
+        pending = PendingChange.objects.filter(article=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .editable_by(request.user)
+            .with_tag_links()
+            .with_author_links()
+            .annotate(has_pending=Exists(pending))
+        )
 
     def get_inlines(self, request, obj):
         # Featuring is an Editor's call.
         return [i for i in self.inlines if i is not FeatureInline or self.can_publish(request)]
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if not isinstance(inline, ArticleAuthorInline):
+            return kwargs
+        adding = obj is None or obj.pk is None
+        profile = writer_profile(request) if adding else None
+        if adding and profile:
+            kwargs["initial"] = [{"author": profile.pk}]
+        # Publishing asks for a byline; a new story gets its writer's profile anyway.
+        kwargs["going_public"] = any(name in request.POST for name in GOING_PUBLIC) and not (
+            adding and profile
+        )
+        kwargs["byline"] = request.POST.get("byline", "")
+        return kwargs
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        profile = getattr(request.user, "author_profile", None)
+        profile = writer_profile(request)
         if not change and profile and not form.instance.bylines.exists():
             # A reporter's own new story carries their name unless they chose others.
             form.instance.bylines.create(author=profile)
@@ -273,6 +358,14 @@ class ArticleAdmin(
     @admin.display(description="Tags")
     def shown_tags(self, obj):
         return ", ".join(tag.name for tag in obj.tag_list)
+
+    @admin.display(description="Byline")
+    def shown_byline(self, obj):
+        return obj.byline_text
+
+    @admin.display(description="Pending change", boolean=True, ordering="-has_pending")
+    def pending_flag(self, obj):
+        return obj.has_pending
 
     @admin.display(description="Image")
     def lead_image_thumbnail(self, obj):
@@ -307,9 +400,17 @@ class ArticleAdmin(
 
 
 def by_name(term: str) -> Q:
-    """Articles whose byline holds `term`, or written by the staff member so named."""
+    """Articles whose byline names `term`: the free-text byline, an author profile's
+    name, or the staff member who wrote it (user name, first or last name)."""
     term = term.strip()
-    return Q(byline__icontains=term) | Q(author__username__iexact=term)
+    profiles = ArticleAuthor.objects.filter(author__name__icontains=term)
+    return (
+        Q(byline__icontains=term)
+        | Q(pk__in=profiles.values("article_id"))
+        | Q(author__username__iexact=term)
+        | Q(author__first_name__iexact=term)
+        | Q(author__last_name__iexact=term)
+    )
 
 
 SECTION_FIELDS = ("is_section", "section_order")

@@ -4,6 +4,7 @@ Imported by desk.admin, which adds the inlines to the article form. Only
 Editors feature stories (the Feature permissions; setup_roles gives them).
 """
 
+from django import forms
 from django.contrib import admin
 from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT, ManagementForm
 from django.forms.models import BaseInlineFormSet
@@ -12,6 +13,7 @@ from django.utils.functional import cached_property
 
 from articles.models.author import ArticleAuthor, Author
 from articles.models.feature import Feature
+from editorial.bylines import check_byline
 
 
 @admin.register(Author)
@@ -42,14 +44,55 @@ class OptionalInlineFormSet(BaseInlineFormSet):
         return super().management_form
 
 
+class BylineForm(forms.ModelForm):
+    def has_changed(self):
+        # A new story is offered with its writer's profile filled in: kept as
+        # offered, it is still the writer's choice and is saved.
+        offered = self.initial.get("author") and self.data.get(self.add_prefix("author"))
+        return bool(offered) or super().has_changed()
+
+
+class BylineFormSet(OptionalInlineFormSet):
+    """The article's authors; when the story is about to go public (`going_public`),
+    refused if neither they nor the free-text `byline` sign it."""
+
+    def __init__(self, *args, going_public=False, byline="", **kwargs):
+        self.going_public, self.byline = going_public, byline
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.going_public:
+            check_byline(self.names_an_author(), self.byline)
+
+    def names_an_author(self) -> bool:
+        if f"{self.prefix}-{TOTAL_FORM_COUNT}" not in self.data:  # not posted: stored ones stay
+            return bool(self.instance.pk) and self.instance.bylines.exists()
+        return any(
+            form.cleaned_data.get("author") and not self._should_delete_form(form)
+            for form in self.forms
+            if form.has_changed() or form.instance.pk
+        )
+
+
 class ArticleAuthorInline(admin.StackedInline):
     model = ArticleAuthor
-    formset = OptionalInlineFormSet
+    form = BylineForm
+    formset = BylineFormSet
     extra = 0
     autocomplete_fields = ["author"]
     fields = ["author", "position"]
     verbose_name = "author"
     verbose_name_plural = "Authors (the byline, in order of position)"
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new story starts with its writer's profile (see ArticleAdmin.get_formset_kwargs).
+        return 1 if obj is None and writer_profile(request) else 0
+
+
+def writer_profile(request):
+    """The author profile linked to the staff member at the desk, if any."""
+    return getattr(request.user, "author_profile", None)
 
 
 class FeatureInline(admin.StackedInline):

@@ -5,13 +5,15 @@ recorded by editorial/history.py. Comparing shows, field by field, the words add
 and removed (the body as readers read it, never raw HTML). Restore makes an old
 revision's content current by saving it as a new revision: history is never
 rewritten, and the state (published, scheduled, draft, trash) is left as it is,
-since changing it has its own buttons and permissions.
+since changing it has its own buttons and permissions. On a live story Restore is
+a change readers see, so it first asks what kind of change it is, like any other
+(editorial.publishing.save_change).
 
 Each page costs a fixed number of queries whatever the number of revisions.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -22,8 +24,9 @@ from reversion.models import Version
 
 from articles.models import Article, Tag
 from articles.models.versioned import EditConflict
-from editorial import history
+from editorial import history, moves, publishing
 from editorial.diffs import LABELS, compare
+from editorial.publishing import ChangeKind
 
 # What Restore brings back: the content. State changes keep their own controls.
 RESTORED = [
@@ -131,8 +134,17 @@ class HistoryAdminMixin:
         read = request.POST.get("version", "")
         if read.isdigit():
             article.version = int(read)  # as the History page showed it
+        kind, note = request.POST.get("change_kind"), request.POST.get("change_note", "")
+        if article.is_live():
+            error = None
+            try:
+                moves.check(article, "save", request.user, kind=kind, note=note)
+            except ValidationError as refusal:
+                error = " ".join(refusal.messages)
+            if error or kind not in ChangeKind.values:
+                return self.ask_kind_of_change(request, article, version, error)
         try:
-            restore(article, version, request.user)
+            restore(article, version, request.user, kind=kind, note=note)
         except EditConflict:
             self.message_user(
                 request,
@@ -145,13 +157,29 @@ class HistoryAdminMixin:
         self.message_user(request, f"Restored the revision of {when:%d %B %Y, %H:%M} as a new one.")
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 
+    def ask_kind_of_change(self, request, article, version, error):
+        """Restoring on a live story changes what readers see: asked like any change."""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Restore on the live story: {article}",
+            "opts": self.opts,
+            "object": article,
+            "restored": version,
+            "kinds": ChangeKind.choices,
+            "chosen": request.POST.get("change_kind"),
+            "note": request.POST.get("change_note", ""),
+            "error": error if "change_kind" in request.POST else None,
+        }
+        return TemplateResponse(request, "admin/articles/article/restore_live.html", context)
+
     def history_url(self, article):
         return reverse("admin:articles_article_history", args=[article.pk])
 
 
-def restore(article: Article, version: Version, user) -> None:
-    """Make `version`'s content the article's current content, as a new revision.
-    Raises EditConflict if the article changed since `article.version` was read."""
+def restore(article: Article, version: Version, user, kind=None, note: str = "") -> None:
+    """Make `version`'s content the article's current content, as a new revision; on a
+    live story as a change of `kind` (with its `note`). Raises EditConflict if the
+    article changed since `article.version` was read."""
     fields = history.recorded_fields(version)
     for name in RESTORED:
         if name in fields:
@@ -160,10 +188,13 @@ def restore(article: Article, version: Version, user) -> None:
     if slug and not Article.objects.exclude(pk=article.pk).filter(slug=slug).exists():
         article.slug = slug
     when = version.revision.date_created
+    comment = f"Restored the revision of {when:%d %b %Y %H:%M}"
     with transaction.atomic():
-        article.save()
+        publishing.save_change(article, by=user, kind=kind, note=note)
         if "tags" in fields:
             article.tags.set(Tag.objects.filter(pk__in=fields["tags"]))
-        history.record(
-            article, user=user, comment=f"Restored the revision of {when:%d %b %Y %H:%M}"
-        )
+        told = getattr(article, "recorded_revision", None)
+        if told is not None:  # an update or a correction: one entry says both
+            history.amend(told, article, f"{comment}: {told.comment}")
+        else:
+            history.record(article, user=user, comment=comment)

@@ -42,6 +42,8 @@ MOVES = {
     SAVE_DRAFT: "save",
     SAVE: "save",
 }
+# The moves that put a story in front of readers: each asks for a byline.
+GOING_PUBLIC = (PUBLISH_NOW, PUBLISH_AS_NEW, SCHEDULE)
 # The model speaks of its fields; the form asks for the schedule time in its own field.
 FORM_FIELDS = {"published_at": "schedule_for"}
 

@@ -6,7 +6,8 @@ them back as drafts. The rules themselves are editorial's (editorial/trash.py).
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
 
 from editorial import trash
 from editorial.trash import KEEP_DAYS, may_trash
@@ -60,6 +61,29 @@ class TrashAdminMixin:
             f"{KEEP_DAYS} days (filter the list by “In the trash”).",
         )
         return HttpResponseRedirect(reverse("admin:articles_article_changelist"))
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(require_POST(self.untrash_view))
+        return [
+            path("<path:object_id>/untrash/", view, name="articles_article_untrash"),
+            *super().get_urls(),
+        ]
+
+    def untrash_view(self, request, object_id):
+        """Restore from the trash, from the trashed story's own page."""
+        article = self.get_object(request, object_id)
+        if article is None or not self.has_delete_permission(request, article):
+            raise PermissionDenied
+        if article.trashed_at is not None:
+            trash.restore(article, request.user)
+            self.message_user(request, f"“{article}” is back from the trash, as a draft.")
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["can_restore_from_trash"] = bool(
+            obj is not None and obj.trashed_at and self.has_delete_permission(request, obj)
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location)

@@ -82,6 +82,18 @@ def record(article: Article, *, user=None, source: str = "", comment: str = "") 
     return revision
 
 
+def amend(revision: Revision, article: Article, comment: str) -> None:
+    """Bring `revision`, recorded earlier in this same save of `article` (a move made
+    before the form's tags and authors were saved), up to the stored state, with
+    `comment`: one click is one History entry, holding what the click stored."""
+    tag_ids = list(article.tags.values_list("pk", flat=True))
+    Version.objects.filter(revision=revision, object_id=str(article.pk)).update(
+        serialized_data=serialize(article, tag_ids), object_repr=str(article)[:REPR_MAX_LENGTH]
+    )
+    revision.comment = describe("", comment)
+    revision.save(update_fields=["comment"])
+
+
 def record_stored(
     article_ids: Iterable[int], *, user=None, source: str = "", comment: str = ""
 ) -> Revision | None:

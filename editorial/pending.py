@@ -21,6 +21,7 @@ from django.db import transaction
 
 from articles.models import PENDING_FIELDS, Article, PendingChange
 from articles.sanitize import clean_html
+from editorial import history
 from editorial.publishing import ChangeKind, check_transition, local_time, may_publish, record
 from editorial.publishing import save_change as save_live_change
 
@@ -94,14 +95,20 @@ def publish_pending(article, by, kind=ChangeKind.MINOR, note: str = "", fields=N
     for name, value in {**pending.fields, **(fields or {})}.items():
         if name in PENDING_FIELDS:
             setattr(article, name, value)
+    before = getattr(article, "recorded_revision", None)
     save_live_change(article, by, kind=kind, note=note)
     if fields is None:
         article.tags.set(pending.tag_ids)
     pending.delete()
     _forget_pending(article)
-    record(
-        [article], by, f"Pending change published ({ChangeKind(kind or ChangeKind.MINOR).value})"
-    )
+    message = f"Pending change published ({ChangeKind(kind or ChangeKind.MINOR).value})"
+    told = getattr(article, "recorded_revision", None)
+    if told is not None and told is not before:
+        # The kind of change was recorded already (an update, a correction and its
+        # note): one entry says both.
+        history.amend(told, article, f"{message}: {told.comment}")
+    else:
+        record([article], by, message)
 
 
 @transaction.atomic

@@ -42,7 +42,7 @@ def require(present: bool, what: str) -> None:
     if present:
         return
     _missing.add(what)
-    skip_or_fail_in_ci(f"{what} is missing (run `make browser-deps`)", "browser")
+    skip_or_fail_in_ci(f"{what} is missing (run `make system-deps`)", "browser")
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -50,7 +50,7 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             "browser, HTML validity and accessibility tests skipped: missing "
             + ", ".join(sorted(_missing))
-            + "; `make browser-deps` installs them (see README)."
+            + "; `make system-deps` installs them (see README)."
         )
 
 

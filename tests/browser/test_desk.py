@@ -74,13 +74,14 @@ def test_editor_writes_tags_previews_schedules_and_publishes(
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="Log in").click()
     pass_second_step(page, app)
-    assert page.get_by_role("heading", name="Site administration").is_visible()
+    assert page.get_by_role("heading", name="The desk").is_visible()
 
     # Write, with formatting from the toolbar.
     editor = write_article(
         page, "Tram line reaches the harbour", "Route and stops", "The line opens ", "on Monday"
     )
     assert page.input_value("#id_slug") == "tram-line-reaches-the-harbour"
+    page.fill("#id_byline", "Eve Adams")  # no author profile: a free-text byline
     assert editor.inner_html() == (
         "<h2>Route and stops</h2><p>The line opens <strong>on Monday</strong>.</p>"
     )
@@ -127,6 +128,7 @@ def test_editor_writes_tags_previews_schedules_and_publishes(
 
     # Publish another at once.
     write_article(page, "Ferry timetable changes", "New times", "Boats leave ", "every hour")
+    page.fill("#id_byline", "Eve Adams")
     page.get_by_role("button", name="Publish now").click()
     assert "Published" in messages(page)
 

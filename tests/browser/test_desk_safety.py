@@ -58,7 +58,9 @@ def test_a_stale_save_is_refused_with_the_diff(new_page, live_server, roles, mak
     replace_body(second, "Bob's report: nothing happened.")
     second.get_by_role("button", name="Save changes").click()
     conflict = second.locator("[data-testid=edit-conflict]")
-    assert "Not saved: Alice changed this article" in conflict.inner_text()
+    # Both changed the body: only that is refused; Alice's standfirst is merged in.
+    assert "Not saved: you and Alice both changed" in conflict.inner_text()
+    assert second.input_value("#id_standfirst") == "Boats are back in the inner basin."
     added = " ".join(conflict.locator("ins").all_inner_texts())
     removed = " ".join(conflict.locator("del").all_inner_texts())
     assert "Bob's" in added and "nothing happened." in added
@@ -97,6 +99,8 @@ def test_compare_two_revisions_and_restore_the_older(new_page, live_server, role
     assert "A rewritten second version." in body_diff.locator("ins").all_inner_texts()
 
     page.get_by_role("button", name="Restore the older revision").click()
+    page.get_by_label("Minor fix", exact=False).check()  # a live story: what kind of change
+    page.get_by_role("button", name="Restore", exact=True).click()
     assert "Restored the revision of" in messages(page)
     reader = new_page()
     reader.goto(article.get_absolute_url())
@@ -105,7 +109,7 @@ def test_compare_two_revisions_and_restore_the_older(new_page, live_server, role
 
 def test_trash_then_restore_then_publish_again(new_page, live_server, roles, make_article):
     editor = staff("eve", "Editors")
-    article = make_article(headline="Bridge closes for repairs")
+    article = make_article(headline="Bridge closes for repairs", byline="City desk")
     make_article(headline="Ferry timetable changes")
     page = new_page()
     log_in_by_cookie(page, editor, live_server)

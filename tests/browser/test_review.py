@@ -42,6 +42,7 @@ def test_an_article_goes_through_review_and_live_on_time(
     author.locator("#id_headline").press_sequentially("Harbour wall is safe, council says")
     author.locator(".ProseMirror[contenteditable=true]").click()
     author.keyboard.type("The council says the wall will hold.")
+    author.fill("#id_byline", "Ann, city desk")  # signed: it will go public
     assert author.get_by_role("button", name="Publish now").count() == 0
     author.get_by_role("button", name="Submit for review").click()
     assert "In review" in author.locator(".messagelist").inner_text()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ArticleRedirect, Tag, TagRedirect
+from articles.models.author import Author
 from tests.desk_client import (
     ADD_URL,
     CHANGELIST_URL,
@@ -318,6 +319,48 @@ def test_change_list_search_uses_full_text_on_postgresql(desk, make_article):
     assert set(rows(desk.get(CHANGELIST_URL, {"q": "lighthouse"}))) == {keeper, draft}
 
 
+def bylined(make_article, headline, *authors, **fields):
+    article = make_article(headline=headline, **fields)
+    for position, author in enumerate(authors):
+        article.bylines.create(author=author, position=position)
+    return article
+
+
+def test_change_list_finds_stories_by_the_names_in_their_byline(desk, make_article, make_user):
+    ann = Author.objects.create(name="Ann Reed", slug="ann-reed")
+    by_profile = bylined(make_article, "Ferry fares rise", ann)
+    by_free_text = make_article(headline="Wire: storm warning", byline="Coast Wire")
+    by_staff = make_article(
+        headline="Desk note", author=make_user("cal", "Editors", first_name="Cal")
+    )
+    make_article(headline="Unrelated")
+    assert rows(desk.get(CHANGELIST_URL, {"q": "Ann Reed"})) == [by_profile]
+    assert rows(desk.get(CHANGELIST_URL, {"q": "coast wire"})) == [by_free_text]
+    assert rows(desk.get(CHANGELIST_URL, {"q": "Cal"})) == [by_staff]
+
+
+def test_change_list_filters_by_author_profile_section_and_pending_change(
+    desk, make_article, make_tag, editor
+):
+    from editorial import pending
+
+    ann = Author.objects.create(name="Ann Reed", slug="ann-reed")
+    make_tag("Politics", is_section=True)
+    ferry = bylined(make_article, "Ferry fares rise", ann, tags=["Transport"])
+    vote = make_article(headline="Vote delayed", tags=["Politics"])
+    pending.save_pending(vote, by=editor, fields={"headline": "Vote delayed a week"})
+
+    assert rows(desk.get(CHANGELIST_URL, {"author": ann.pk})) == [ferry]
+    assert rows(desk.get(CHANGELIST_URL, {"section": "politics"})) == [vote]
+    response = desk.get(CHANGELIST_URL, {"pending": "1"})
+    assert rows(response) == [vote]
+    html = response.content.decode()
+    assert "Carries a pending change" in html
+    assert '<td class="field-pending_flag"><img src="/static/admin/img/icon-yes.svg"' in html
+    html = desk.get(CHANGELIST_URL).content.decode()
+    assert '<td class="field-shown_byline">Ann Reed</td>' in html
+
+
 @pytest.mark.parametrize("count", [5, 30])
 def test_change_list_query_count_is_fixed(
     desk, make_article, make_user, django_assert_num_queries, count
@@ -326,9 +369,9 @@ def test_change_list_query_count_is_fixed(
     for n in range(count):
         make_article(tags=[f"tag{n % 7}", "common"], author=author, byline="Ada")
     # session, user, the second factor the session passed, user and group permissions,
-    # author and tag filter choices, count, page of articles (author joined, tags in each
-    # row), date hierarchy range and its dates
-    with django_assert_num_queries(11):
+    # author, section and tag filter choices, count, page of articles (tags, authors and
+    # the pending flag in each row), date hierarchy range and its dates
+    with django_assert_num_queries(12):
         response = desk.get(CHANGELIST_URL)
     assert response.status_code == 200
     assert len(rows(response)) == count

@@ -1,4 +1,4 @@
-"""Editing safely at the desk: stale saves refused with a diff, the summary's origin,
+"""Editing safely at the desk: stale saves merged, real conflicts refused, the summary's origin,
 who else is editing, edits kept across an expired session."""
 
 import pytest
@@ -6,7 +6,9 @@ from django.urls import reverse
 
 from articles.models import Article
 from desk import presence
+from desk.conflict import MERGED
 from tests.desk_client import change_url, form_data
+from tests.signing_in import StaffClient
 
 pytestmark = pytest.mark.django_db
 
@@ -18,44 +20,112 @@ BODY = (
 
 def opened(article):
     """The form as a browser posts it: the article's values as opened, its version, and
-    the summary as it was shown (the hidden initial the summary field carries)."""
-    return form_data(
-        article,
-        version=article.version,
-        summary=article.summary,
-        **{"initial-summary": article.summary},
-    )
+    each field's value as it was shown (the hidden initial a merge starts from)."""
+    data = form_data(article, version=article.version, summary=article.summary)
+    for name in MERGED:
+        value = data.get(name, getattr(article, name, ""))
+        data[f"initial-{name}"] = value
+    return data
 
 
-def test_a_stale_save_is_refused_with_who_and_a_diff(client, make_user, make_article):
-    article = make_article(body=BODY)
-    alice, bob = make_user("alice", "Editors", first_name="Alice"), make_user("bob", "Editors")
-    bobs_form = opened(article)  # Bob opens the form first
-
-    client.force_login(alice)
-    response = client.post(
-        change_url(article), opened(article) | {"body": "<p>Alice rewrote the body.</p>"}
-    )
+def saved_by(article, user, **changes):
+    client = StaffClient()
+    client.force_login(user)
+    response = client.post(change_url(article), opened(article) | changes)
     assert response.status_code == 302
+    return Article.objects.get(pk=article.pk)
+
+
+def test_a_stale_save_merges_fields_the_other_save_did_not_touch(client, make_user, make_article):
+    article = make_article(body=BODY, standfirst="The old standfirst.")
+    alice = make_user("alice", "Editors", first_name="Alice", last_name="Ames")
+    bob = make_user("bob", "Editors")
+    bobs_form = opened(article)  # Bob opens the form first
+    saved_by(article, alice, standfirst="Alice's new standfirst.")
 
     client.force_login(bob)
-    response = client.post(change_url(article), bobs_form | {"body": "<p>Bob's body text.</p>"})
+    response = client.post(
+        change_url(article), bobs_form | {"body": "<p>Bob's body text.</p>"}, follow=True
+    )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Not saved: Alice changed this article" in page
-    assert "<del>Alice rewrote the body.</del><ins>Bob&#x27;s body text.</ins>" in page
-    assert "<h3>Summary</h3>" not in page  # untouched in Bob's form: not his change
-    assert "Bob&#x27;s body text." in page  # his text is still in the form
+    assert "Saved, merged with Alice Ames’s change of " in page
+    assert "your Body; Alice Ames’s Standfirst." in page
     article.refresh_from_db()
-    assert "Alice rewrote the body." in article.body
+    assert (article.standfirst, article.body) == (
+        "Alice's new standfirst.",
+        "<p>Bob's body text.</p>",
+    )
 
-    # Saving the refused form again applies Bob's text knowingly.
+
+def test_a_stale_save_of_the_same_text_is_simply_saved(client, make_user, make_article):
+    article = make_article(body=BODY, standfirst="The old standfirst.")
+    alice = make_user("alice", "Editors", first_name="Alice")
+    bobs_form = opened(article)
+    saved_by(article, alice, standfirst="The same fix.")
+    client.force_login(make_user("bob", "Editors"))
+    response = client.post(
+        change_url(article), bobs_form | {"standfirst": "The same fix."}, follow=True
+    )
+    assert "Saved: your version matches Alice’s change of " in response.content.decode()
+    assert Article.objects.get(pk=article.pk).standfirst == "The same fix."
+
+
+def test_a_field_both_changed_is_refused_side_by_side_with_a_choice(
+    client, make_user, make_article
+):
+    article = make_article(body=BODY, standfirst="The old standfirst.", byline="Desk")
+    alice = make_user("alice", "Editors", first_name="Alice")
+    bob = make_user("bob", "Editors")
+    bobs_form = opened(article)
+    saved_by(article, alice, standfirst="Alice's standfirst.", byline="Alice")
+
+    client.force_login(bob)
+    mine = {"standfirst": "Bob's standfirst.", "body": "<p>Bob's body text.</p>"}
+    response = client.post(change_url(article), bobs_form | mine)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Not saved: you and Alice both changed Standfirst." in page
+    assert 'data-testid="conflict-standfirst"' in page
+    assert "<del>Alice&#x27;s </del><ins>Bob&#x27;s </ins>standfirst." in page
+    assert 'data-testid="conflict-body"' not in page  # only Bob changed it: merged
+    assert Article.objects.get(pk=article.pk).standfirst == "Alice's standfirst."
+
+    # The form came back merged: Alice's byline, Bob's body, at the current version.
     form = response.context["adminform"].form
-    assert form.data["version"] == str(article.version)
+    assert form.data["byline"] == "Alice"
+    assert form.data["body"] == "<p>Bob's body text.</p>"
+
+    # Saving without choosing is refused again; nothing is lost.
     response = client.post(change_url(article), form.data)
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "choose whose text to keep for Standfirst" in response.content.decode()
+
+    data = response.context["adminform"].form.data.copy()
+    data["keep-standfirst"] = "theirs"
+    assert client.post(change_url(article), data).status_code == 302
     article.refresh_from_db()
-    assert "Bob's body text." in article.body
+    assert (article.standfirst, article.byline, article.body) == (
+        "Alice's standfirst.",
+        "Alice",
+        "<p>Bob's body text.</p>",
+    )
+
+
+def test_a_stale_save_without_the_opened_values_refuses_every_difference(
+    client, make_user, make_article
+):
+    """A client that did not send what it opened cannot be merged: nothing it
+    did not see is overwritten."""
+    article = make_article(body=BODY, standfirst="The old standfirst.")
+    alice, bob = make_user("alice", "Editors"), make_user("bob", "Editors")
+    bobs_form = form_data(article, version=article.version)
+    saved_by(article, alice, standfirst="Alice's standfirst.")
+    client.force_login(bob)
+    response = client.post(change_url(article), bobs_form | {"body": "<p>Bob's body.</p>"})
+    assert response.status_code == 200
+    assert "both changed Standfirst, Body" in response.content.decode()
+    assert Article.objects.get(pk=article.pk).standfirst == "Alice's standfirst."
 
 
 def test_a_stale_untouched_summary_keeps_its_origin(client, editor, make_article):

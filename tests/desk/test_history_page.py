@@ -91,7 +91,9 @@ def test_compare_shows_words_added_and_removed_not_html(client, editor, revised)
 def test_restore_makes_an_old_revision_current_as_a_new_one(client, editor, revised):
     first = list(history.revisions_of(revised))[-1]
     client.force_login(editor)
-    response = client.post(restore_url(revised, first), {"version": revised.version})
+    response = client.post(
+        restore_url(revised, first), {"version": revised.version, "change_kind": "minor"}
+    )
     assert response.status_code == 302
     revised.refresh_from_db()
     assert "first" in revised.body and revised.headline.startswith("Test story")
@@ -107,7 +109,7 @@ def test_restore_refuses_when_the_article_changed_meanwhile(client, editor, revi
     seen = revised.version
     edit(revised, editor, standfirst="Someone saved in between")
     client.force_login(editor)
-    client.post(restore_url(revised, first), {"version": seen})
+    client.post(restore_url(revised, first), {"version": seen, "change_kind": "minor"})
     revised.refresh_from_db()
     assert "third" in revised.body
 
@@ -117,8 +119,31 @@ def test_restore_brings_back_tags(client, editor, revised):
     revised.tags.clear()
     revised.refresh_from_db()
     client.force_login(editor)
-    client.post(restore_url(revised, first), {"version": revised.version})
+    client.post(restore_url(revised, first), {"version": revised.version, "change_kind": "minor"})
     assert [t.name for t in revised.tags.all()] == ["harbour"]
+
+
+def test_restore_on_a_live_story_asks_the_kind_of_change(client, editor, revised):
+    first = list(history.revisions_of(revised))[-1]
+    revised.refresh_from_db()
+    client.force_login(editor)
+    response = client.post(restore_url(revised, first), {"version": revised.version})
+    assert response.status_code == 200  # asked, not restored
+    assert "What kind of change is it?" in response.content.decode()
+    assert "third" in Article.objects.get(pk=revised.pk).body
+
+    asked = {"version": revised.version, "change_kind": "correction", "change_note": " "}
+    response = client.post(restore_url(revised, first), asked)
+    assert "A correction needs a note for readers." in response.content.decode()
+
+    before = history.revisions_of(revised).count()
+    asked["change_note"] = "We restored the original wording."
+    assert client.post(restore_url(revised, first), asked).status_code == 302
+    story = Article.objects.get(pk=revised.pk)
+    assert "first" in story.body
+    assert story.corrections.get().note == "We restored the original wording."
+    assert history.revisions_of(revised).count() == before + 1  # one entry for one click
+    assert "Correction published" in history.revisions_of(revised).first().revision.comment
 
 
 def test_authors_see_their_own_articles_history_only(client, author, make_user, make_article):

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from articles.models import Article, PendingChange
+from editorial import history, publishing
 from editorial import pending as pending_moves
-from editorial import publishing
 from editorial.pending import NOT_AN_EDITOR_PENDING, NOT_LIVE
 from tests.desk_client import change_messages, change_url, form_data, reload
 
@@ -72,6 +72,7 @@ def test_publishing_it_as_a_correction(live, editor):
     pending_moves.save_pending(live, by=editor, fields={"body": "<p>Built in 1932.</p>"})
     with pytest.raises(ValidationError):
         pending_moves.publish_pending(reload(live), by=editor, kind="correction", note=" ")
+    recorded = history.revisions_of(live).count()
     story = reload(live)
     pending_moves.publish_pending(
         story, by=editor, kind="correction", note="It opened in 1932, not 1923."
@@ -81,7 +82,11 @@ def test_publishing_it_as_a_correction(live, editor):
     assert story.corrections.get().note == "It opened in 1932, not 1923."
     assert story.modified_at is not None
     assert not PendingChange.objects.exists()
-    assert change_messages(live)[-1] == "Pending change published (correction)"
+    # One History entry for the one move, saying both what it was and its note.
+    assert history.revisions_of(live).count() == recorded + 1
+    assert history.revisions_of(live).first().revision.comment == (
+        "Pending change published (correction): Correction published: It opened in 1932, not 1923."
+    )
 
 
 def test_a_minor_pending_change_moves_nothing_readers_are_told(live, editor):

@@ -167,7 +167,7 @@ def test_a_forged_move_by_an_author_is_refused(client, make_article, author):
 
 
 def test_publish_now_is_recorded_as_a_publication(client, make_article, editor):
-    draft = make_article(status=DRAFT)
+    draft = make_article(status=DRAFT, byline="Ann Lee")
     client.force_login(editor)
     client.post(change_url(draft), {**form_data(draft, summary="Mine."), "_publish_now": "1"})
     assert change_messages(draft) == ["Published", '[{"changed": {"fields": ["summary"]}}]']

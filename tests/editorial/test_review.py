@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from articles.models.author import Author
 from editorial import publishing, review
 from editorial.publishing import IN_REVIEW_LOCKED, NOT_AN_EDITOR
 from editorial.review import (
@@ -258,7 +259,11 @@ def desk_articles(make_article, author, make_user, editor):
 def test_the_change_list_filters_awaiting_review_and_by_author(client, desk_articles, editor):
     client.force_login(editor)
     assert rows(client.get(CHANGELIST_URL, {"state": "in_review"})) == [desk_articles["waiting"]]
-    by_ann = rows(client.get(CHANGELIST_URL, {"author": desk_articles["mine"].author_id}))
+    # By the author profile in the byline (the staff account alone names no one).
+    ann = Author.objects.create(name="Ann Lee", slug="ann-lee", user=desk_articles["mine"].author)
+    for article in (desk_articles["waiting"], desk_articles["mine"]):
+        article.bylines.create(author=ann)
+    by_ann = rows(client.get(CHANGELIST_URL, {"author": ann.pk}))
     assert set(by_ann) == {desk_articles["waiting"], desk_articles["mine"]}
     assert rows(client.get(CHANGELIST_URL, {"author": "me"})) == []
     assert rows(client.get(CHANGELIST_URL, {"author": "nobody"})) == []
@@ -288,9 +293,9 @@ def test_the_filtered_change_list_query_count_is_fixed(
         review.submit_for_review(article, by=editor)
     client.force_login(editor)
     # session, user, the second factor the session passed, user and group permissions,
-    # author and tag filter choices, count, page of articles (author joined, tags in each
-    # row), date hierarchy range and its dates
-    with django_assert_num_queries(11):
+    # author, section and tag filter choices, count, page of articles (tags, authors and
+    # the pending flag in each row), date hierarchy range and its dates
+    with django_assert_num_queries(12):
         response = client.get(CHANGELIST_URL, filters)
     assert len(rows(response)) == count
 
@@ -300,8 +305,9 @@ def test_the_admin_index_counts_what_awaits_review(
 ):
     client.force_login(editor)
     # session, user, second factor, user and group permissions, open notes, awaiting
-    # review count, recent actions
-    with django_assert_num_queries(8):
+    # review count, the lists awaiting review, with a pending change, scheduled next and
+    # corrected, recent actions
+    with django_assert_num_queries(12):
         html = client.get(ADMIN_INDEX).content.decode()
     assert "Awaiting review: 1" in html
 

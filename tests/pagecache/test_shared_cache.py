@@ -166,7 +166,7 @@ def test_an_unreachable_redis_fails_the_run_in_ci_and_skips_elsewhere(monkeypatc
 def require_haproxy() -> None:
     """Skip without HAProxy; fail instead under CI, which installs it (.ci/run)."""
     if not shutil.which("haproxy"):
-        skip_or_fail_in_ci("haproxy is not installed (Debian: apt-get install haproxy)", "HAProxy")
+        skip_or_fail_in_ci("haproxy is not installed (`make system-deps`)", "HAProxy")
 
 
 @pytest.fixture
