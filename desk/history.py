@@ -22,7 +22,7 @@ from reversion.models import Version
 
 from articles.models import Article, Tag
 from articles.models.versioned import EditConflict
-from editorial import history
+from editorial import history, versions
 from editorial.diffs import LABELS, compare
 
 # What Restore brings back: the content. State changes keep their own controls.
@@ -130,7 +130,7 @@ class HistoryAdminMixin:
         version = get_object_or_404(history.revisions_of(article), pk=version_id)
         read = request.POST.get("version", "")
         if read.isdigit():
-            article.version = int(read)  # as the History page showed it
+            versions.as_read(article, int(read))  # as the History page showed it
         try:
             restore(article, version, request.user)
         except EditConflict:

@@ -23,6 +23,7 @@ from articles.content import clean_body
 from articles.models import Article
 from articles.summarizer import generate_summary
 from editorial import announcements, history
+from editorial.versions import BUMP
 
 BATCH_SIZE = 500
 FIELDS = ("pk", "version", "headline", "body", "summary_generated")
@@ -78,4 +79,4 @@ def write(article: Article, body: str, body_text: str) -> bool:
         fields["summary"] = generate_summary(article.headline, body, body_text)
         fields["summary_generated"] = bool(fields["summary"])
     stored = Article.objects.filter(pk=article.pk, version=article.version, body=article.body)
-    return bool(stored.update(**fields))
+    return bool(stored.update(**fields, **BUMP))

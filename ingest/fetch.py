@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
 
 from articles.images.uploads import decode, max_bytes
 from articles.models.versioned import EditConflict
@@ -108,10 +109,11 @@ def fetch_missing(articles, *, timeout=FETCH_TIMEOUT, allow_private=False) -> Fe
             continue
         article.lead_image = file
         try:
-            article.save(update_fields=["lead_image", "lead_image_renditions", "updated_at"])
+            with transaction.atomic():  # the image and its revision, or neither
+                article.save(update_fields=["lead_image", "lead_image_renditions", "updated_at"])
+                history.record(article, source="fetch_lead_images", comment="Lead image downloaded")
         except EditConflict:
             result.failed.append(f"{article.slug}: changed at the desk meanwhile; run again")
             continue
-        history.record(article, source="fetch_lead_images", comment="Lead image downloaded")
         result.fetched += 1
     return result
