@@ -1,9 +1,10 @@
 """Every move an editor can ask for, checked by one function (the desk's forms ask
 before saving, so a refusal is a form error; each move asks again when it runs).
 
-The moves themselves live by their subject: publishing (publish, schedule,
-unpublish, a change to a live story), review (submit, send back), pending (a
-prepared change to a live story) and trash.
+Which moves exist, from which state, is the table in editorial.moves; the moves
+themselves live by their subject: publishing (publish, schedule, unpublish, a
+change to a live story), review (submit, send back), pending (a prepared change
+to a live story) and trash.
 """
 
 from editorial.pending import check_pending
