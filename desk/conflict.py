@@ -27,7 +27,8 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 
 from desk import expired_edits, presence
-from editorial import history
+from desk.pending import KEEPS_LIVE_ROW
+from editorial import history, versions
 from editorial.diffs import LABELS, FieldDiff, compare
 
 # What the refusal's diff shows, in the form's order.
@@ -80,6 +81,12 @@ class VersionCheckedForm(forms.Form):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+            # A change without the version it was made on could overwrite anything.
+            self.fields["version"].required = True
+            self.fields["version"].error_messages["required"] = (
+                "Not saved: this form did not say which version of the article it "
+                "edited (the “version” field is missing). Reload the article and edit again."
+            )
 
     @cached_property
     def changed_data(self):
@@ -175,9 +182,8 @@ class ConflictAdminMixin:
         return super().get_object(request, object_id, from_field)
 
     def save_model(self, request, obj, form, change):
-        read = form.cleaned_data.get("version")
-        if change and read:
-            obj.version = read
+        if change:
+            versions.as_read(obj, form.cleaned_data["version"])
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -185,6 +191,8 @@ class ConflictAdminMixin:
         article = form.instance
         if change and not edited_fields(form) and getattr(article, "recorded_revision", None):
             pass  # a move (publish, unpublish…) alone: the model recorded it already
+        elif form.intent() in KEEPS_LIVE_ROW:
+            pass  # the live row is as it was; the pending change is its own entry
         else:
             history.record(article, user=request.user, comment=change_comment(form, change))
         presence.leave(form.instance.pk, request.user)
