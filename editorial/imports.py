@@ -21,6 +21,7 @@ import getpass
 
 from django.utils import timezone
 
+from articles.content import settle_first_publication
 from articles.models import Article, ImportRun
 from editorial import history, moves
 
@@ -44,6 +45,13 @@ def state_for(current: Article | None, wanted: dict, *, update_status: bool) -> 
         first = current.first_published_at or wanted["first_published_at"]
         return {**wanted, "first_published_at": first}
     return {name: getattr(current, name) for name in STATE_FIELDS}
+
+
+def give_state(article: Article, *, status: str, published_at) -> None:
+    """A new, unsaved article's state as its source gives it (a record, the demo
+    content), with the first publication that follows from it."""
+    article.status, article.published_at = status, published_at
+    settle_first_publication(article)
 
 
 def start_run(source: str, *, update_status: bool = False) -> ImportRun:
