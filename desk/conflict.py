@@ -54,6 +54,12 @@ COMPARED = {
 }
 
 
+MISSING_VERSION = (
+    "Not saved: this form did not say which version of the article it edited (the "
+    "“version” field is missing). Reload the article and make your change again."
+)
+
+
 @dataclass
 class Conflict:
     """Who saved since the form was opened, when, and how the versions differ."""
@@ -81,12 +87,6 @@ class VersionCheckedForm(forms.Form):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
-            # A change without the version it was made on could overwrite anything.
-            self.fields["version"].required = True
-            self.fields["version"].error_messages["required"] = (
-                "Not saved: this form did not say which version of the article it "
-                "edited (the “version” field is missing). Reload the article and edit again."
-            )
 
     @cached_property
     def changed_data(self):
@@ -109,6 +109,9 @@ class VersionCheckedForm(forms.Form):
             )
         read = cleaned.get("version")
         article = self.instance
+        if article.pk and read is None and "version" not in self.errors:
+            # A change that does not say what it was made on could overwrite anything.
+            raise ValidationError(MISSING_VERSION, code="no_version")
         if not article.pk or read is None or read == article.version:
             return
         latest = history.revisions_of(article).first()
