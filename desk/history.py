@@ -24,6 +24,7 @@ from articles.models import Article, Tag
 from articles.models.versioned import EditConflict
 from editorial import history, versions
 from editorial.diffs import LABELS, compare
+from editorial.publishing import before_change
 
 # What Restore brings back: the content. State changes keep their own controls.
 RESTORED = [
@@ -161,6 +162,7 @@ def restore(article: Article, version: Version, user) -> None:
         article.slug = slug
     when = version.revision.date_created
     with transaction.atomic():
+        before_change(article)
         article.save()
         if "tags" in fields:
             article.tags.set(Tag.objects.filter(pk__in=fields["tags"]))

@@ -53,6 +53,7 @@ def resanitize_bodies(
         changes = [(article, cleaned) for article, cleaned in changes if cleaned[0] != article.body]
         if changes and not dry_run:
             with transaction.atomic():
+                history.snapshot_unrecorded([article.pk for article, _ in changes])
                 cleaned_ids = [
                     article.pk for article, cleaned in changes if write(article, *cleaned)
                 ]

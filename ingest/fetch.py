@@ -20,6 +20,7 @@ from django.db import transaction
 from articles.images.uploads import decode, max_bytes
 from articles.models.versioned import EditConflict
 from editorial import history
+from editorial.publishing import before_change
 
 FETCH_TIMEOUT = 10  # seconds, for connecting and for each read
 
@@ -110,6 +111,7 @@ def fetch_missing(articles, *, timeout=FETCH_TIMEOUT, allow_private=False) -> Fe
         article.lead_image = file
         try:
             with transaction.atomic():  # the image and its revision, or neither
+                before_change(article)
                 article.save(update_fields=["lead_image", "lead_image_renditions", "updated_at"])
                 history.record(article, source="fetch_lead_images", comment="Lead image downloaded")
         except EditConflict:
