@@ -28,9 +28,9 @@ this module, after its write (tags included), in the same transaction:
     # a command, naming itself and its file:
     history.record(article, source="summarize_articles", comment="Summary regenerated")
 
-    # articles changed in bulk (a tag merge, an import batch), as stored, in one revision:
+    # articles changed in bulk (a tag merge, a batch re-sanitized), as stored, in one revision:
     history.record_stored(article_ids, user=request.user, comment="Tag merged")
-    history.record_stored(article_ids, source="import_articles feed.jsonl", comment="Imported")
+    history.record_stored(article_ids, source="resanitize_bodies", comment="Body cleaned again")
 
 Reading: `revisions_of(article)` (newest first, users loaded, one query) and
 `recorded_fields(version)` (the state as a dict of field values).

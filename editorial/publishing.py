@@ -18,12 +18,14 @@ forged form, a bulk action or a script meets the same checks:
 
 Every move is recorded in the article's History with who and when (`record`).
 
-Imports are a migration, not an editor's move: they store the state and dates
-their source gives (PRODUCT.md: a migration must not drop or re-date a story),
-through `articles.content.settle_first_publication()`, which `process()` calls for every record.
-The record's rules hold for them too: a re-import never resets a first
-publication and never moves `modified_at`; only an editor's update or
+Imports are editorial.imports' moves: a new article takes the state and dates its
+source gives (PRODUCT.md: a migration must not drop or re-date a story); an
+existing one keeps the state the desk left it in. A re-import never resets a
+first publication and never moves `modified_at`; only an editor's update or
 correction tells readers of a change.
+
+Every move records the stored state History lacks before it writes
+(`before_change`), and its own revision after.
 """
 
 from collections.abc import Iterable
