@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
-from articles.models import Article, ImportRun
+from articles.models import Article, Author, ImportRun
 from articles.models.versioned import EditConflict
 from editorial import history, pending, publishing, trash
 from editorial.backfill import batches_by_id, fill_summaries
@@ -290,3 +290,21 @@ def test_a_pending_change_is_kept_whole_by_the_move_itself(make_article, editor)
     assert reload(live).slug == "old-address"
     pending.publish_pending(reload(live), by=editor)
     assert (reload(live).headline, reload(live).slug) == ("New", "new-address")
+
+
+def test_a_pending_save_refuses_a_change_of_authors_naming_it(client, make_article, editor):
+    live = make_article(headline="Bridge closes")
+    reporter = Author.objects.create(name="Ben Cole", slug="ben-cole")
+    client.force_login(editor)
+    data = {
+        **form_data(live, headline="Bridge closes for good"),
+        "bylines-TOTAL_FORMS": "1",
+        "bylines-INITIAL_FORMS": "0",
+        "bylines-0-author": str(reporter.pk),
+        "bylines-0-position": "0",
+        "_save_pending": "1",
+    }
+    response = client.post(change_url(live), data)
+    assert response.status_code == 200
+    assert "authors cannot wait in a pending change" in response.content.decode()
+    assert not reload(live).pending() and not live.bylines.exists()
