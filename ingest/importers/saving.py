@@ -152,24 +152,26 @@ def save_articles(
         if on_batch:
             on_batch(result)
 
-    with (
-        parallel_map(clean_body, workers) as clean,
-        batch_writer() as write,
-        unprepared(),
-    ):
-        waiting = None  # the previous batch, whose bodies the workers are cleaning
-        try:
-            for batch in valid_batches(items, batch_size, result, on_reject, media):
-                cleaning = clean([item.body for item in batch])
+    try:
+        with (
+            parallel_map(clean_body, workers) as clean,
+            batch_writer() as write,
+            unprepared(),
+        ):
+            waiting = None  # the previous batch, whose bodies the workers are cleaning
+            try:
+                for batch in valid_batches(items, batch_size, result, on_reject, media):
+                    cleaning = clean([item.body for item in batch])
+                    if waiting:
+                        write(partial(write_batch, saver.build_batch(*waiting)))
+                    waiting = (batch, cleaning)
+            finally:
+                # Also when the file turns out broken further on: what was read is whole.
                 if waiting:
                     write(partial(write_batch, saver.build_batch(*waiting)))
-                waiting = (batch, cleaning)
-        finally:
-            # Also when the file turns out broken further on: what was read is whole.
-            if waiting:
-                write(partial(write_batch, saver.build_batch(*waiting)))
+    finally:
+        imports.finish_run(run, result.since(before))  # a broken file's run says what it wrote
     refresh_statistics(result.created + result.updated)  # readers' queries are planned on them
-    imports.finish_run(run, result.since(before))
     return result
 
 
