@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0015_search_vector_source'),
+        ('articles', '0016_canonical_url_old_addresses'),
     ]
 
     operations = [
