@@ -1,6 +1,7 @@
 """This checkout against another commit, side by side in one run: uncached pages and import.
 
     .venv/bin/python bench/versus.py REF [--size 10000] [--rounds 5] [--import-count 20000]
+    .venv/bin/python bench/versus.py REF --import-only --import-count 100000 --rounds 3
 
 REF (a commit, branch or tag) is checked out into a temporary worktree. Both sides
 serve the same scratch PostgreSQL database (seeded once, by this checkout; REF must
@@ -14,6 +15,8 @@ Beside requests a second, each page row gives the app's CPU time a request (the
 gunicorn workers' user and system time over the requests served), which other load
 on the machine moves far less than throughput; the import row gives the command's
 own CPU time beside its wall time (PostgreSQL's share is in the wall time only).
+`--import-only` skips the pages (and wrk, and the seeding): the import benchmark
+alone, e.g. history's cost against the commit before revisions (8c9f0fa).
 """
 
 import argparse
@@ -164,37 +167,45 @@ def ratio(mine: list[float], theirs: list[float]) -> float:
     return statistics.median(a / b for a, b in zip(mine, theirs, strict=True))
 
 
+def print_pages(rps: dict, cpu_ms: dict, other: str) -> None:
+    columns = f"{'req/s':>7} {other:>9} {'ratio':>6}   {'CPU ms':>7} {other:>9} {'ratio':>6}"
+    print(f"{'page':8} {columns}")
+    for kind in KINDS:
+        (a, b), (c, d) = (
+            (rps[kind]["this"], rps[kind][other]),
+            (cpu_ms[kind]["this"], cpu_ms[kind][other]),
+        )
+        print(f"{kind:8} {statistics.median(a):7,.0f} {statistics.median(b):9,.0f}"
+              f" {ratio(a, b):6.2f}   {statistics.median(c):7.2f} {statistics.median(d):9.2f}"
+              f" {ratio(c, d):6.2f}")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("ref", help="the commit to compare this checkout with")
     parser.add_argument("--size", type=int, default=10_000, help="articles in the database")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--import-count", type=int, default=20_000)
+    parser.add_argument(
+        "--import-only", action="store_true", help="measure the import alone (no pages, no wrk)"
+    )
     args = parser.parse_args()
-    if not shutil.which("wrk"):
+    if not args.import_only and not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk (make bench does this)")
     env = site_env(DATABASE_URL, "locmemcache://versus", page_cache=False)
-    recreate_database(DATABASE_URL)
-    manage(ROOT, env, "migrate", "--noinput")
-    manage(ROOT, env, "seed_demo", "--count", str(args.size))
-    sql(DATABASE_URL, "VACUUM ANALYZE")
+    if not args.import_only:
+        recreate_database(DATABASE_URL)
+        manage(ROOT, env, "migrate", "--noinput")
+        manage(ROOT, env, "seed_demo", "--count", str(args.size))
+        sql(DATABASE_URL, "VACUUM ANALYZE")
     with worktree(args.ref) as other:
         sides = {"this": ROOT, args.ref: other}
         print(f"{time.strftime('%Y-%m-%d %H:%M %Z')} | {machine()} | {args.size:,} articles,"
               f" page cache off, gunicorn {WORKERS} workers, wrk {CONNECTIONS} connections,"
               f" {DURATION} s a measurement, {args.rounds} rounds")  # fmt: skip
-        rps, cpu_ms = pages(sides, env, args.rounds)
         other = args.ref
-        columns = f"{'req/s':>7} {other:>9} {'ratio':>6}   {'CPU ms':>7} {other:>9} {'ratio':>6}"
-        print(f"{'page':8} {columns}")
-        for kind in KINDS:
-            (a, b), (c, d) = (
-                (rps[kind]["this"], rps[kind][other]),
-                (cpu_ms[kind]["this"], cpu_ms[kind][other]),
-            )
-            print(f"{kind:8} {statistics.median(a):7,.0f} {statistics.median(b):9,.0f}"
-                  f" {ratio(a, b):6.2f}   {statistics.median(c):7.2f} {statistics.median(d):9.2f}"
-                  f" {ratio(c, d):6.2f}")  # fmt: skip
+        if not args.import_only:
+            print_pages(*pages(sides, env, args.rounds), other)
         seconds, cpu = imports(sides, env, args.rounds, args.import_count)
         for label, figures in (("wall", seconds), ("CPU", cpu)):
             mine, theirs = figures["this"], figures[other]

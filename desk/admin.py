@@ -33,6 +33,7 @@ from desk.pending import PendingAdminMixin
 from desk.publishing import GOING_PUBLIC, PublishingAdminMixin, PublishingFields
 from desk.summary import SummaryAdminMixin
 from desk.trash import TrashAdminMixin, TrashFilter
+from editorial.publishing import may_edit
 from editorial.tags import merge_tags
 
 # The publication's name, not "Django administration", in the desk's header and titles.
@@ -288,10 +289,9 @@ class ArticleAdmin(
     # Roles ------------------------------------------------------------------
 
     def may_touch(self, request, obj):
-        """Editors touch any article; Authors only their own drafts."""
-        return self.can_publish(request) or (
-            obj.author_id == request.user.pk and obj.status == Article.Status.DRAFT
-        )
+        """Editors touch any article; Authors only their own drafts, never one an
+        Editor unpublished or trashed (editorial.publishing.may_edit)."""
+        return may_edit(obj, request.user)
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)

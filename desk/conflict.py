@@ -32,7 +32,8 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 
 from desk import expired_edits, presence
-from editorial import history
+from desk.pending import KEEPS_LIVE_ROW
+from editorial import history, versions
 from editorial.diffs import LABELS
 from editorial.merges import ConflictingField, conflicting_field, merge
 
@@ -58,6 +59,12 @@ MERGED = (
 CONFLICTED = "conflicted"
 KEEP = "keep-"
 CHOICES = ("theirs", "mine")
+
+
+MISSING_VERSION = (
+    "Not saved: this form did not say which version of the article it edited (the "
+    "“version” field is missing). Reload the article and make your change again."
+)
 
 
 @dataclass
@@ -150,6 +157,9 @@ class VersionCheckedForm(forms.Form):
         if both saves changed a field. False when the version is current."""
         read = cleaned.get("version")
         article = self.instance
+        if article.pk and read is None and "version" not in self.errors:
+            # A change that does not say what it was made on could overwrite anything.
+            raise ValidationError(MISSING_VERSION, code="no_version")
         if not article.pk or read is None or read == article.version:
             return False
         fields = self.merged_fields()
@@ -283,9 +293,8 @@ class ConflictAdminMixin:
         return super().get_object(request, object_id, from_field)
 
     def save_model(self, request, obj, form, change):
-        read = form.cleaned_data.get("version")
-        if change and read:
-            obj.version = read
+        if change:
+            versions.as_read(obj, form.cleaned_data["version"])
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -294,7 +303,9 @@ class ConflictAdminMixin:
             self.message_user(request, form.merged.message())
         article = form.instance
         move = getattr(article, "recorded_revision", None)
-        if move is not None:
+        if form.intent() in KEEPS_LIVE_ROW:
+            pass  # the live row is as it was; the pending change is its own entry
+        elif move is not None:
             # A move (publish, unpublish, a pending change…) recorded this click before
             # the tags and authors were saved: its one entry takes them, and the edits.
             labels = edited_fields(form) if change else []

@@ -6,6 +6,7 @@ Editors feature stories (the Feature permissions; setup_roles gives them).
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT, ManagementForm
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils.functional import cached_property
 
 from articles.models.author import ArticleAuthor, Author
 from articles.models.feature import Feature
+from desk.pending import SAVE_PENDING
 from editorial.bylines import check_byline
 
 
@@ -29,7 +31,20 @@ class AuthorAdmin(admin.ModelAdmin):
 class OptionalInlineFormSet(BaseInlineFormSet):
     """A post without this inline's part (a script, a form from before the inline
     existed) leaves the inline's rows as they are instead of failing the whole
-    article form with "ManagementForm data is missing"."""
+    article form with "ManagementForm data is missing".
+
+    A pending change keeps the story's words, not its bylines or its place on the
+    front page: a change to them is refused with the pending save, never dropped."""
+
+    def clean(self):
+        super().clean()
+        if SAVE_PENDING in self.data and self.has_changed():
+            what = "authors" if self.model is ArticleAuthor else "front page pin"
+            raise ValidationError(
+                f"A change of the story's {what} cannot wait in a pending change: undo it "
+                "here and save the pending change, then make it on the live story.",
+                code="not_pending",
+            )
 
     @cached_property
     def management_form(self):

@@ -24,7 +24,7 @@ from reversion.models import Version
 
 from articles.models import Article, Tag
 from articles.models.versioned import EditConflict
-from editorial import history, moves, publishing
+from editorial import checks, history, publishing, versions
 from editorial.diffs import LABELS, compare
 from editorial.publishing import ChangeKind
 
@@ -133,12 +133,12 @@ class HistoryAdminMixin:
         version = get_object_or_404(history.revisions_of(article), pk=version_id)
         read = request.POST.get("version", "")
         if read.isdigit():
-            article.version = int(read)  # as the History page showed it
+            versions.as_read(article, int(read))  # as the History page showed it
         kind, note = request.POST.get("change_kind"), request.POST.get("change_note", "")
         if article.is_live():
             error = None
             try:
-                moves.check(article, "save", request.user, kind=kind, note=note)
+                checks.check(article, "save", request.user, kind=kind, note=note)
             except ValidationError as refusal:
                 error = " ".join(refusal.messages)
             if error or kind not in ChangeKind.values:

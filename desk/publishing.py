@@ -1,7 +1,7 @@
 """The article form's state controls and bulk actions, calling editorial's moves.
 
 The rules live in editorial.publishing; this module only turns buttons into
-calls. The form asks `editorial.moves.check()` while cleaning, so a refusal
+calls. The form asks `editorial.checks.check()` while cleaning, so a refusal
 comes back as a form error; the move asks again when it is made, so a
 forged POST meets the same check.
 """
@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from desk.pending import DISCARD_PENDING, PENDING_MOVES, PUBLISH_PENDING, SAVE_PENDING
-from editorial import moves, publishing, review
+from editorial import checks, publishing, review
 from editorial.publishing import ChangeKind, local_time, may_publish
 
 # The state controls (the name of the submit button pressed) and editorial's move each makes.
@@ -215,10 +215,16 @@ class PublishingFields(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if self.intent() == SAVE_PENDING and "lead_image" in self.changed_data:
+            self.add_error(
+                "lead_image",
+                "A new lead image file cannot wait in a pending change: save the pending "
+                "change without it, or publish the pending change first.",
+            )
         if self.instance._state.adding:
             self.instance.author = self.user  # as save_model() will: the writer is its author
         try:
-            moves.check(
+            checks.check(
                 self.instance,
                 MOVES[self.intent()],
                 self.user,

@@ -5,10 +5,12 @@ list `summary_preview` among its read-only fields and offer the action.
 """
 
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Q
 from django.utils.html import format_html
 
 from editorial import history
+from editorial.publishing import before_change
 
 
 class SummaryAdminMixin:
@@ -41,9 +43,11 @@ class SummaryAdminMixin:
         for article in regenerable:
             if not self.has_change_permission(request, article):
                 continue  # e.g. an Author's published article: not theirs to change
-            article.summary = ""
-            article.save()  # process() generates it from the current body
-            history.record(article, user=request.user, comment="Summary regenerated")
+            with transaction.atomic():
+                before_change(article)
+                article.summary = ""
+                article.save()  # process() generates it from the current body
+                history.record(article, user=request.user, comment="Summary regenerated")
             done += 1
         skipped = queryset.count() - done
         message = f"Regenerated {done} summar{'y' if done == 1 else 'ies'}."

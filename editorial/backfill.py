@@ -9,8 +9,9 @@ computes the search vectors an import deferred (articles/search_vector.sql) for 
 
 A summary is written only while the article is still at the version read (so
 its body is still the one summarized) and its summary is still a generated or
-empty one: an editor's save meanwhile always wins. The backfill does not move
-the version on: a generated summary follows from the body an editor saw.
+empty one: an editor's save meanwhile always wins. Like every writer, the
+backfill moves the version on: a form opened before it is refused and shows the
+new summary, rather than saving over it unseen.
 """
 
 import os
@@ -26,6 +27,7 @@ from articles.parallel import parallel_map
 from articles.search import index_pending
 from articles.summarizer import generate_summary
 from editorial import announcements
+from editorial.versions import BUMP
 
 BATCH_SIZE = 500
 FIELDS = ["pk", "version", "headline", "body", "body_text", "summary", "summary_generated"]
@@ -91,13 +93,14 @@ def write_summaries(articles: list[Article]) -> int:
         return sum(
             Article.objects.filter(pk=article.pk, version=article.version)
             .filter(Q(summary_generated=True) | Q(summary=""))
-            .update(summary=article.summary, summary_generated=article.summary_generated)
+            .update(summary=article.summary, summary_generated=article.summary_generated, **BUMP)
             for article in articles
         )
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {Article._meta.db_table} AS article"
-            " SET summary = new.summary, summary_generated = new.generated"
+            " SET summary = new.summary, summary_generated = new.generated,"
+            " version = article.version + 1"
             " FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::boolean[])"
             " AS new(id, version, summary, generated)"
             " WHERE article.id = new.id AND article.version = new.version"

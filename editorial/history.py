@@ -6,6 +6,17 @@ Storage is django-reversion: a `reversion.models.Revision` is one change (who:
 article's recorded fields as JSON, tags included. History is never rewritten:
 restoring an old revision saves it as a new one.
 
+A revision is always taken from the stored row (as the write left it, in the
+writer's transaction), never from the object in hand: a form may have filled that
+with values that did not go live (a pending change's). A pending change is its
+own entry, marked "pending, not live" (`record_pending`).
+
+Nothing stored is lost, whoever wrote it: before a change, `snapshot_unrecorded()`
+records the stored state of an article whose row differs from its latest revision
+(a script's plain save(), a raw SQL fix, an import, which keeps no copy of its
+own: articles.models.ImportRun) as "As found before this change", or "As
+imported from FILE by import run N" when an import wrote it last.
+
 Every path that changes an article's content or state records a revision through
 this module, after its write (tags included), in the same transaction:
 
@@ -17,9 +28,9 @@ this module, after its write (tags included), in the same transaction:
     # a command, naming itself and its file:
     history.record(article, source="summarize_articles", comment="Summary regenerated")
 
-    # articles changed in bulk (a tag merge, an import batch), as stored, in one revision:
+    # articles changed in bulk (a tag merge, a batch re-sanitized), as stored, in one revision:
     history.record_stored(article_ids, user=request.user, comment="Tag merged")
-    history.record_stored(article_ids, source="import_articles feed.jsonl", comment="Imported")
+    history.record_stored(article_ids, source="resanitize_bodies", comment="Body cleaned again")
 
 Reading: `revisions_of(article)` (newest first, users loaded, one query) and
 `recorded_fields(version)` (the state as a dict of field values).
@@ -35,6 +46,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from reversion.models import Revision, Version
 
 from articles.models import Article
@@ -62,6 +74,14 @@ RECORDED_FIELDS = [
     "lead_image_credit",
     "trashed_at",
 ]
+DATE_FIELDS = {
+    name
+    for name in RECORDED_FIELDS
+    if isinstance(Article._meta.get_field(name), models.DateTimeField)
+}
+FILE_FIELDS = {
+    name for name in RECORDED_FIELDS if isinstance(Article._meta.get_field(name), models.FileField)
+}
 COMMENT_MAX_LENGTH = 2000
 REPR_MAX_LENGTH = 191  # Version.object_repr
 
@@ -73,11 +93,10 @@ def register() -> None:
 
 
 def record(article: Article, *, user=None, source: str = "", comment: str = "") -> Revision:
-    """Record `article`'s stored state as a new revision, by `user` or by `source`
-    (a command and its file, e.g. "import_articles feed.jsonl"). Call it after the
-    write, tags included; it costs three queries."""
-    tag_ids = {article.pk: list(article.tags.values_list("pk", flat=True))}
-    revision = record_batch([article], tag_ids, user=user, source=source, comment=comment)
+    """Record `article`'s stored state (the row, not this object) as a new revision,
+    by `user` or by `source` (a command and its file, e.g. "import_articles
+    feed.jsonl"). Call it after the write, tags included."""
+    revision = record_stored([article.pk], user=user, source=source, comment=comment)
     article.recorded_revision = revision  # lets a later step of the same save skip a repeat
     return revision
 
@@ -86,12 +105,90 @@ def amend(revision: Revision, article: Article, comment: str) -> None:
     """Bring `revision`, recorded earlier in this same save of `article` (a move made
     before the form's tags and authors were saved), up to the stored state, with
     `comment`: one click is one History entry, holding what the click stored."""
-    tag_ids = list(article.tags.values_list("pk", flat=True))
-    Version.objects.filter(revision=revision, object_id=str(article.pk)).update(
-        serialized_data=serialize(article, tag_ids), object_repr=str(article)[:REPR_MAX_LENGTH]
+    stored = Article.objects.get(pk=article.pk)  # what was stored, never the form's object
+    tag_ids = list(stored.tags.values_list("pk", flat=True))
+    Version.objects.filter(revision=revision, object_id=str(stored.pk)).update(
+        serialized_data=serialize(stored, tag_ids), object_repr=str(stored)[:REPR_MAX_LENGTH]
     )
     revision.comment = describe("", comment)
     revision.save(update_fields=["comment"])
+
+
+PENDING_NOT_LIVE = "pending, not live"
+
+
+def record_pending(
+    article: Article, fields: Mapping, tag_ids: Iterable[int], *, user=None, comment: str = ""
+) -> Revision:
+    """Record a pending change as its own entry: the stored row with the pending
+    `fields` and tags over it, its comment saying it is pending, not live."""
+    stored = Article.objects.get(pk=article.pk)
+    for name, value in fields.items():
+        setattr(stored, name, value)
+    return record_batch(
+        [stored], {stored.pk: list(tag_ids)}, user=user, comment=f"{comment} ({PENDING_NOT_LIVE})"
+    )
+
+
+AS_FOUND = "As found before this change"
+
+
+def snapshot_unrecorded(article_ids: Iterable[int]) -> list[Revision]:
+    """Before a change: record the stored state of each of these articles that
+    differs from its latest revision (or has none), so no state ever stored is
+    lost from History. Returns the revisions made (one per kind of finding)."""
+    ids = list(article_ids)
+    if not ids:
+        return []
+    latest = latest_versions(ids)
+    stored = (
+        Article.objects.filter(pk__in=ids).select_related("import_run").prefetch_related("tags")
+    )
+    found: dict[str, list[int]] = {}
+    for article in stored:
+        version = latest.get(article.pk)
+        now = comparable(serialize(article, [tag.pk for tag in article.tags.all()]))
+        if version is not None and comparable(version.serialized_data) == now:
+            continue
+        run = article.import_run
+        if run is not None and (version is None or version.revision.date_created < run.started_at):
+            comment = f"As imported from {run.source} by import run {run.pk}"
+        else:
+            comment = AS_FOUND
+        found.setdefault(comment, []).append(article.pk)
+    return [record_stored(pks, comment=comment) for comment, pks in found.items()]
+
+
+def latest_versions(article_ids: list[int]) -> dict[int, Version]:
+    """Each article's newest version (with its revision), by article pk."""
+    versions = (
+        Version.objects.filter(
+            content_type=ContentType.objects.get_for_model(Article),
+            object_id__in=[str(pk) for pk in article_ids],
+        )
+        .select_related("revision")
+        .order_by("object_id", "-pk")
+    )
+    if connection.vendor == "postgresql":
+        versions = versions.distinct("object_id")
+    latest: dict[int, Version] = {}
+    for version in versions:
+        latest.setdefault(int(version.object_id), version)
+    return latest
+
+
+def comparable(serialized: str) -> dict:
+    """A version's recorded fields in a form that compares equal whichever writer
+    (serialize() or PostgreSQL's insert_stored_versions()) built the JSON."""
+    fields = json.loads(serialized)[0]["fields"]
+    for name, value in fields.items():
+        if isinstance(value, str) and name in DATE_FIELDS:
+            fields[name] = parse_datetime(value)
+        elif name == "tags":
+            fields[name] = sorted(int(pk) for pk in value)
+        elif value is None and name in FILE_FIELDS:
+            fields[name] = ""
+    return fields
 
 
 def record_stored(

@@ -21,8 +21,16 @@ from django.db import transaction
 
 from articles.models import PENDING_FIELDS, Article, PendingChange
 from articles.sanitize import clean_html
-from editorial import history
-from editorial.publishing import ChangeKind, check_transition, local_time, may_publish, record
+from editorial import history, moves
+from editorial.publishing import (
+    ChangeKind,
+    before_change,
+    check_transition,
+    local_time,
+    log_entry,
+    may_publish,
+    record,
+)
 from editorial.publishing import save_change as save_live_change
 
 NOT_AN_EDITOR_PENDING = "Only editors can prepare, publish or discard changes to a live story."
@@ -44,6 +52,7 @@ def check_pending(article, name: str, by, *, body=None, kind=None, note="") -> N
         raise ValidationError({"__all__": NOT_LIVE})
     if name == "publish_pending":
         check_transition(article, "save", by, body=body, kind=kind, note=note)
+    moves.require(article, name)
 
 
 def _forget_pending(article):
@@ -56,6 +65,7 @@ def save_pending(article, by, fields: dict, tag_ids=None) -> PendingChange:
     the live row is not written."""
     stored = Article.objects.select_for_update().get(pk=article.pk)
     check_pending(stored, "save_pending", by)
+    before_change(stored)
     values = {name: fields[name] for name in PENDING_FIELDS if name in fields}
     if "body" in values:
         values["body"] = clean_html(values["body"] or "")
@@ -72,7 +82,10 @@ def save_pending(article, by, fields: dict, tag_ids=None) -> PendingChange:
         },
     )
     _forget_pending(article)
-    record([article], by, "Pending change saved (not live)" if created else "Pending change edited")
+    message = "Pending change saved" if created else "Pending change edited"
+    user = by if by is not None and by.pk else None
+    history.record_pending(stored, values, tags, user=user, comment=message)
+    log_entry([stored], user, f"{message} ({history.PENDING_NOT_LIVE})")
     return pending
 
 
@@ -92,6 +105,7 @@ def publish_pending(article, by, kind=ChangeKind.MINOR, note: str = "", fields=N
     # This instance must be the live row as stored, or its save would undo a change.
     if not (live.updated_at == pending.based_on == article.updated_at):
         raise ValidationError({"__all__": LIVE_MOVED.format(when=local_time(live.updated_at))})
+    before_change(live)
     for name, value in {**pending.fields, **(fields or {})}.items():
         if name in PENDING_FIELDS:
             setattr(article, name, value)

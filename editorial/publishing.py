@@ -18,12 +18,14 @@ forged form, a bulk action or a script meets the same checks:
 
 Every move is recorded in the article's History with who and when (`record`).
 
-Imports are a migration, not an editor's move: they store the state and dates
-their source gives (PRODUCT.md: a migration must not drop or re-date a story),
-through `articles.content.settle_first_publication()`, which `process()` calls for every record.
-The record's rules hold for them too: a re-import never resets a first
-publication and never moves `modified_at`; only an editor's update or
+Imports are editorial.imports' moves: a new article takes the state and dates its
+source gives (PRODUCT.md: a migration must not drop or re-date a story); an
+existing one keeps the state the desk left it in. A re-import never resets a
+first publication and never moves `modified_at`; only an editor's update or
 correction tells readers of a change.
+
+Every move records the stored state History lacks before it writes
+(`before_change`), and its own revision after.
 """
 
 from collections.abc import Iterable
@@ -36,13 +38,17 @@ from django.utils.formats import date_format
 
 from articles.models import PUBLISH_PERMISSION, Article, Correction
 from articles.sanitize import clean_html, html_to_text
-from editorial import history
+from editorial import history, moves
 
 NOT_AN_EDITOR = (
     "Only editors can publish, schedule or unpublish articles, or change a published one."
 )
 NEEDS_BODY = "A published article needs a body."
 IN_REVIEW_LOCKED = "The article is in review: an editor will publish it or send it back."
+NOT_YOURS_NOW = (
+    "An editor took this story off the site or put it in the trash: only an editor can "
+    "change it now."
+)
 
 
 class ChangeKind(models.TextChoices):
@@ -67,14 +73,36 @@ def may_publish(user) -> bool:
     return user is None or user.has_perm(PUBLISH_PERMISSION)
 
 
+def may_edit(article, user) -> bool:
+    """Editors edit any article; Authors their own drafts, but not one an Editor
+    took off the site (unpublished: it was public once) or put in the trash."""
+    if may_publish(user):
+        return True
+    return (
+        article.author_id == user.pk
+        and article.status == Article.Status.DRAFT
+        and not article.ever_public()
+        and (article.trashed_at is None or article.trashed_by_id == user.pk)
+    )
+
+
 def local_time(value) -> str:
     """A datetime as the desk reads it: in the newsroom's zone, with the zone's name."""
     return date_format(timezone.localtime(value), "j F Y, H:i T")
 
 
+def before_change(article) -> None:
+    """Every move calls this before it writes: a stored state History lacks (a
+    script's save(), an import's) is recorded first (editorial.history). A save
+    this request's own earlier move made (save_change before a submit) is not
+    such a state: the move's own revision records it."""
+    if article.pk and not getattr(article, "saved_unrecorded", False):
+        history.snapshot_unrecorded([article.pk])
+
+
 def record(articles: Iterable, by, message: str) -> None:
     """Add `message` to each article's History, as done by `by`: a revision of
-    its state now (editorial.history), and the admin's log entry for a user.
+    its stored state now (editorial.history), and the admin's log entry for a user.
 
     An operator's command (by=None) has no user to name: its revision says so.
     """
@@ -82,10 +110,17 @@ def record(articles: Iterable, by, message: str) -> None:
     user = by if by is not None and by.pk else None
     source = "" if user else "a command"
     stories = [article for article in articles if isinstance(article, Article)]
-    if len(stories) == 1 and not stories[0].get_deferred_fields():
+    if len(stories) == 1:
         history.record(stories[0], user=user, source=source, comment=message)
     elif stories:
         history.record_stored([a.pk for a in stories], user=user, source=source, comment=message)
+    for story in stories:
+        story.saved_unrecorded = False
+    log_entry(articles, user, message)
+
+
+def log_entry(articles: list, user, message: str) -> None:
+    """The admin's log entry of a move, for a user (a command has none)."""
     if user is not None and articles:
         LogEntry.objects.log_actions(user.pk, articles, CHANGE, message)
 
@@ -107,6 +142,9 @@ def check_transition(article, name: str, by, *, body=None, at=None, kind=None, n
     if name in ("publish", "schedule", "unpublish") or (name == "save" and article.is_live()):
         if not may_publish(by):
             raise PermissionDenied(NOT_AN_EDITOR)
+    if name == "save" and not may_edit(article, by):
+        raise PermissionDenied(NOT_YOURS_NOW)
+    moves.require(article, name)
     if name in ("publish", "schedule") or (name == "save" and article.is_live()):
         check_body(article.body if body is None else body)
     if name == "schedule" and (at is None or at <= timezone.now()):
@@ -136,6 +174,7 @@ def publish(article, by, *, as_new: bool = False) -> bool:
     check_transition(article, "publish", by)
     if article.is_published() and not as_new:
         return False
+    before_change(article)
     now = timezone.now()
     returning = article.ever_public(now) and not as_new and article.published_at <= now
     if not returning:
@@ -158,6 +197,7 @@ def publish(article, by, *, as_new: bool = False) -> bool:
 def schedule(article, by, at) -> None:
     """Publish the article at `at`, a future time; it goes public by itself then."""
     check_transition(article, "schedule", by, at=at)
+    before_change(article)
     if not article.ever_public():
         article.first_published_at = at
     article.status, article.published_at = Article.Status.PUBLISHED, at
@@ -172,6 +212,7 @@ def unpublish(article, by) -> bool:
     check_transition(article, "unpublish", by)
     if article.status == Article.Status.DRAFT:
         return False
+    before_change(article)
     if article.is_in_review():
         message = "Taken out of review (back to draft)"
     else:
@@ -194,6 +235,10 @@ def save_change(article, by, kind=ChangeKind.MINOR, note: str = "") -> None:
     kind = ChangeKind(kind or ChangeKind.MINOR)
     live = article.is_live()
     check_transition(article, "save", by, kind=kind if live else None, note=note)
+    before_change(article)
+    # A plain change is recorded by the caller's next move, or by the desk once
+    # the tags are saved too; an update or a correction below records itself.
+    article.saved_unrecorded = True
     if not live:
         article.save()
         return

@@ -23,6 +23,7 @@ from articles.content import clean_body
 from articles.models import Article
 from articles.summarizer import generate_summary
 from editorial import announcements, history
+from editorial.versions import BUMP
 
 BATCH_SIZE = 500
 FIELDS = ("pk", "version", "headline", "body", "summary_generated")
@@ -52,6 +53,7 @@ def resanitize_bodies(
         changes = [(article, cleaned) for article, cleaned in changes if cleaned[0] != article.body]
         if changes and not dry_run:
             with transaction.atomic():
+                history.snapshot_unrecorded([article.pk for article, _ in changes])
                 cleaned_ids = [
                     article.pk for article, cleaned in changes if write(article, *cleaned)
                 ]
@@ -78,4 +80,4 @@ def write(article: Article, body: str, body_text: str) -> bool:
         fields["summary"] = generate_summary(article.headline, body, body_text)
         fields["summary_generated"] = bool(fields["summary"])
     stored = Article.objects.filter(pk=article.pk, version=article.version, body=article.body)
-    return bool(stored.update(**fields))
+    return bool(stored.update(**fields, **BUMP))

@@ -20,7 +20,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, ReviewNote
-from editorial.publishing import check_body, may_publish, record
+from editorial import moves
+from editorial.publishing import (
+    NOT_YOURS_NOW,
+    before_change,
+    check_body,
+    may_edit,
+    may_publish,
+    record,
+)
 
 NOT_THE_AUTHOR = "Only the article's author or an editor can submit it for review."
 NOT_AN_EDITOR_TO_SEND_BACK = "Only editors can send an article back to its author."
@@ -37,6 +45,8 @@ def check_review(article, name: str, by, *, body=None, note: str = "") -> None:
             raise PermissionDenied(NOT_THE_AUTHOR)
         if article.status != Article.Status.DRAFT:
             raise ValidationError({NON_FIELD_ERRORS: NOT_A_DRAFT})
+        if not may_edit(article, by):
+            raise PermissionDenied(NOT_YOURS_NOW)
         check_body(article.body if body is None else body)
     elif name == "send_back":
         if not may_publish(by):
@@ -45,12 +55,14 @@ def check_review(article, name: str, by, *, body=None, note: str = "") -> None:
             raise ValidationError({NON_FIELD_ERRORS: NOT_IN_REVIEW})
         if not note.strip():
             raise ValidationError({"review_note": NEEDS_REVIEW_NOTE})
+    moves.require(article, name)
 
 
 @transaction.atomic
 def submit_for_review(article, by) -> None:
     """Hand the draft to the Editors; the notes it was sent back with are answered."""
     check_review(article, "submit", by)
+    before_change(article)
     article.status = Article.Status.IN_REVIEW
     article.save()
     article.review_notes.open().update(answered_at=timezone.now())
@@ -61,6 +73,7 @@ def submit_for_review(article, by) -> None:
 def send_back(article, by, note: str) -> ReviewNote:
     """Return the article to its author as a draft, with `note` saying what to fix."""
     check_review(article, "send_back", by, note=note)
+    before_change(article)
     article.status = Article.Status.DRAFT
     article.save()
     sent = ReviewNote.objects.create(article=article, note=note.strip(), sent_by=by)

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from articles.models import Article, redirect
 from articles.search import refresh_search_index
-from editorial import announcements
+from editorial import announcements, history
 from editorial.publishing import record
 
 
@@ -16,6 +16,7 @@ def merge_tags(tag, target, by=None) -> None:
         raise ValueError("A tag cannot be merged into itself.")
     through = Article.tags.through
     articles = list(through.objects.filter(tag=tag).values_list("article_id", flat=True))
+    history.snapshot_unrecorded(articles)
     already = through.objects.filter(tag=target).values("article_id")
     through.objects.filter(tag=tag).exclude(article_id__in=already).update(tag=target)
     redirect.hand_over(tag, target)

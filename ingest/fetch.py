@@ -25,10 +25,12 @@ from urllib.parse import urljoin, urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
 
 from articles.images.uploads import decode, max_bytes
 from articles.models.versioned import EditConflict
 from editorial import history
+from editorial.publishing import before_change
 
 FETCH_TIMEOUT = 10  # seconds, for connecting and for each read
 MAX_REDIRECTS = 5
@@ -218,10 +220,12 @@ def fetch_missing(articles, *, timeout=FETCH_TIMEOUT, allow_private=False) -> Fe
             continue
         article.lead_image = file
         try:
-            article.save(update_fields=["lead_image", "lead_image_renditions", "updated_at"])
+            with transaction.atomic():  # the image and its revision, or neither
+                before_change(article)
+                article.save(update_fields=["lead_image", "lead_image_renditions", "updated_at"])
+                history.record(article, source="fetch_lead_images", comment="Lead image downloaded")
         except EditConflict:
             result.failed.append(f"{article.slug}: changed at the desk meanwhile; run again")
             continue
-        history.record(article, source="fetch_lead_images", comment="Lead image downloaded")
         result.fetched += 1
     return result

@@ -33,6 +33,8 @@ def form_data(article=None, **overrides):
         "source_url": "",
         "tags": [tag.pk for tag in article.tags.all()] if article else [],
     }
+    if article:
+        data["version"] = article.version  # the version the form was opened on
     data.update(overrides)
     return data
 

@@ -6,6 +6,7 @@ from articles.models.article import MAX_PAGES, PUBLISH_PERMISSION, Article, Arti
 from articles.models.author import ArticleAuthor, Author
 from articles.models.correction import Correction
 from articles.models.feature import Feature
+from articles.models.import_run import ImportRun
 from articles.models.pending_change import PENDING_FIELDS, PendingChange
 from articles.models.redirect import ArticleRedirect, OldAddress, TagRedirect
 from articles.models.review_note import ReviewNote
@@ -24,6 +25,7 @@ __all__ = [
     "Correction",
     "EditConflict",
     "Feature",
+    "ImportRun",
     "OldAddress",
     "PendingChange",
     "ReviewNote",

@@ -211,6 +211,20 @@ class Article(ReadsLinks, TracksStoredValues, VersionedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     import_ref = models.CharField(max_length=200, blank=True, default="", editable=False)
+    import_run = models.ForeignKey(
+        "articles.ImportRun",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        # Read from the article, never searched by run, and runs are never deleted:
+        # an index or a foreign-key check would only cost every imported row
+        # (the check runs per row at each batch's COMMIT).
+        db_index=False,
+        db_constraint=False,
+        help_text="The import that last wrote the article, if one did (editorial.imports).",
+    )
     lead_image = LeadImageField(
         upload_to="lead-images/%Y/%m/",
         max_length=255,

@@ -6,10 +6,13 @@ from django.db import models
 from articles.content import process
 from articles.models.tag import Tag
 
-# What a pending change may change: the story's words and credits. The slug (its
-# address) and the lead image file are changed on the live story directly.
+# What a pending change keeps, and applies when published: the story's words,
+# address and credits, and its lead image's URL and text (tags are kept beside
+# them). A new lead image file or a change of authors or of the front page's pin
+# cannot wait in a pending change: the desk refuses them, naming them.
 PENDING_FIELDS = (
     "headline",
+    "slug",
     "standfirst",
     "body",
     "summary",
@@ -17,6 +20,7 @@ PENDING_FIELDS = (
     "source_name",
     "source_url",
     "canonical_url",
+    "lead_image_url",
     "lead_image_alt",
     "lead_image_caption",
     "lead_image_credit",

@@ -1,21 +1,24 @@
 """No silent overwrite: every write to an article says which version it read.
 
-An article carries a `version` counter. `save()` of a stored article writes
-`UPDATE … WHERE id = %s AND version = <the version this instance holds>` and moves
-the counter on by one; when no row matches, someone else saved in between and
-`EditConflict` is raised instead of overwriting their change. The instance's
-`version` is therefore "the version the writer read": an instance loaded from the
-database holds the stored one, and the admin sets it to the version its form was
-opened on (see desk/conflict.py).
+An article carries a `version` counter. `save()` of a stored article first claims
+the row with a plain conditional update,
 
-Bulk writers do the same with queryset updates filtered on the version they read:
+    UPDATE … SET version = version + 1 WHERE id = %s AND version = <the version read>
 
-    Article.objects.filter(pk=pk, version=seen).update(..., version=F("version") + 1)
+and writes the article only when that claimed one row; when it claimed none,
+someone else saved in between and `EditConflict` is raised before anything is
+written or any signal (pre_save, post_save) is sent. The claim and the write share
+one transaction, so the claim's row lock keeps every other writer out until the
+write commits. The instance's `version` is therefore "the version the writer
+read": an instance loaded from the database holds the stored one, and the desk
+sets it to the version its form was opened on (editorial.versions.as_read).
 
-and act on the row count (ingest/importers/saving.py, editorial/backfill.py).
+Bulk writers do the same with queryset updates filtered on the version they read
+(editorial.versions.claim), and act on the row count.
 """
 
-from django.db import models
+from django.db import models, transaction
+from django.db.models import F
 
 
 class EditConflict(Exception):
@@ -44,36 +47,20 @@ class VersionedModel(models.Model):
     def save(self, *args, **kwargs):
         if self._state.adding:
             return super().save(*args, **kwargs)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "version"}
         read = self.version
-        self._version_read, self._conflicted = read, False
-        self.version = read + 1
-        try:
-            super().save(*args, **kwargs)
-        except BaseException:
-            self.version = read
-            raise
-        finally:
-            del self._version_read
-        if self._conflicted:
-            self.version = read
-            raise EditConflict(self, read)
-
-    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update, *rest):
-        read = getattr(self, "_version_read", None)
-        if read is None:
-            return super()._do_update(
-                base_qs, using, pk_val, values, update_fields, forced_update, *rest
+        using = kwargs.get("using") or self._state.db or "default"
+        with transaction.atomic(using=using):
+            claimed = (
+                type(self)
+                ._base_manager.using(using)
+                .filter(pk=self.pk, version=read)
+                .update(version=F("version") + 1)
             )
-        updated = super()._do_update(
-            base_qs.filter(version=read), using, pk_val, values, update_fields, True, *rest
-        )
-        if not updated:
-            # Raised by save() once Django's save is over: raised in here, it would
-            # break the caller's transaction, and an empty result would make Django
-            # INSERT the row again.
-            self._conflicted = True
-            return [()]
-        return updated
+            if not claimed:
+                raise EditConflict(self, read)
+            self.version = read + 1
+            try:
+                super().save(*args, **kwargs)
+            except BaseException:
+                self.version = read
+                raise

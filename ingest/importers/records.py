@@ -132,6 +132,8 @@ class ImportResult:
     batches_committed: int = 0
     # Existing articles an editor changed while their batch was being built: left alone.
     conflicts: int = 0
+    # Records whose article is in the trash: skipped (editorial.imports).
+    in_trash: int = 0
     # Articles written or matched whose summary is still to be generated.
     unsummarized: list[int] = field(default_factory=list)
 
@@ -149,7 +151,18 @@ class ImportResult:
         self.untitled += other.untitled
         self.batches_committed += other.batches_committed
         self.conflicts += other.conflicts
+        self.in_trash += other.in_trash
         self.unsummarized += other.unsummarized
+
+    def since(self, earlier: ImportResult) -> ImportResult:
+        """The counts added after `earlier` (a copy of this result taken then)."""
+        return ImportResult(
+            created=self.created - earlier.created,
+            updated=self.updated - earlier.updated,
+            unchanged=self.unchanged - earlier.unchanged,
+            rejected=self.rejected - earlier.rejected,
+            in_trash=self.in_trash - earlier.in_trash,
+        )
 
 
 def max_length(name: str) -> int | None:

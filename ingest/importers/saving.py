@@ -15,11 +15,17 @@ records batch by batch, each batch in its own transaction:
   leaving generated summaries pending: `ImportResult.unsummarized` lists the
   articles whose summaries `editorial.backfill.fill_summaries()` should generate;
 - an existing article keeps its slug; a new one whose slug is taken gets a suffix;
+- an existing article's state (status, publication time, first publication,
+  trash) is the desk's: an import updates its content only, unless the operator
+  passes `update_status`; a record whose article is in the trash is skipped and
+  counted (editorial.imports owns these rules);
 - an update is conditional on the version read when the batch was built: an
   article an editor saved meanwhile is left as they saved it and counted as a
   conflict (a re-run updates it, from what is then stored);
-- each batch records one revision naming the command and file (`source`), with
-  a version of every article it created or updated (editorial/history.py).
+- a run records one ImportRun naming the command and file (`source`), and each
+  article it writes points at it; no per-article copy goes to History, where
+  an article's stored state is recorded before its next change instead
+  (editorial/history.py).
 
 A batch is committed whole or not at all, so an interrupted run leaves only whole
 batches behind, and running the file again finishes the job without duplicates.
@@ -48,7 +54,7 @@ from articles.search import (
     refresh_search_index,
     tag_names_text,
 )
-from editorial import announcements, history
+from editorial import announcements, imports, versions
 from ingest.bulk import (
     among,
     batch_settings,
@@ -83,7 +89,8 @@ from newsroom.routers import primary_reads
 DEFAULT_BATCH_SIZE = 2000
 
 # The fields compared to decide between "updated" and "unchanged", and written by
-# bulk_update. The slug is not among them: it never changes on re-import.
+# bulk_update: the content. The slug is not among them: it never changes on
+# re-import; nor is the state (editorial.imports.STATE_FIELDS), but with update_status.
 COMPARED_FIELDS = [
     "headline",
     "standfirst",
@@ -95,9 +102,6 @@ COMPARED_FIELDS = [
     "source_name",
     "source_url",
     "canonical_url",
-    "status",
-    "published_at",
-    "first_published_at",
     "modified_at",
     "lead_image",
     "lead_image_url",
@@ -107,8 +111,7 @@ COMPARED_FIELDS = [
     "author",
 ]
 # Also written by bulk_update: what follows from the compared fields.
-DERIVED_WRITES = ["lead_image_renditions", "updated_at"]
-COMPARED_ATTNAMES = [Article._meta.get_field(name).attname for name in COMPARED_FIELDS]
+DERIVED_WRITES = ["lead_image_renditions", "updated_at", "import_run"]
 
 
 @primary_reads()  # every look-up here decides a write
@@ -123,6 +126,7 @@ def save_articles(
     workers: int = 1,
     media: MediaSource | None = None,
     source: str = "import_articles",
+    update_status: bool = False,
 ) -> ImportResult:
     """Validate and upsert `items`; return (and update `result` with) the counts.
 
@@ -132,11 +136,15 @@ def save_articles(
     batch is written on a second thread while the next ones are read and built
     (ingest/importers/pipeline.py). `media` says where uploaded lead images
     named by the records are found (ingest/importers/media.py); `source` names
-    the command and file in the revisions recorded.
+    the command and file in the run recorded (editorial.imports.start_run).
+    `update_status` lets records set existing articles' states.
     """
     result = result if result is not None else ImportResult()
     media = media or MediaSource()
-    saver = _BatchSaver(default_status, result, media, source)
+    run = imports.start_run(source, update_status=update_status)
+    before = ImportResult()
+    before.add(result)
+    saver = _BatchSaver(default_status, result, media, run)
 
     def write_batch(built: BuiltBatch) -> None:
         with unprepared():
@@ -144,22 +152,25 @@ def save_articles(
         if on_batch:
             on_batch(result)
 
-    with (
-        parallel_map(clean_body, workers) as clean,
-        batch_writer() as write,
-        unprepared(),
-    ):
-        waiting = None  # the previous batch, whose bodies the workers are cleaning
-        try:
-            for batch in valid_batches(items, batch_size, result, on_reject, media):
-                cleaning = clean([item.body for item in batch])
+    try:
+        with (
+            parallel_map(clean_body, workers) as clean,
+            batch_writer() as write,
+            unprepared(),
+        ):
+            waiting = None  # the previous batch, whose bodies the workers are cleaning
+            try:
+                for batch in valid_batches(items, batch_size, result, on_reject, media):
+                    cleaning = clean([item.body for item in batch])
+                    if waiting:
+                        write(partial(write_batch, saver.build_batch(*waiting)))
+                    waiting = (batch, cleaning)
+            finally:
+                # Also when the file turns out broken further on: what was read is whole.
                 if waiting:
                     write(partial(write_batch, saver.build_batch(*waiting)))
-                waiting = (batch, cleaning)
-        finally:
-            # Also when the file turns out broken further on: what was read is whole.
-            if waiting:
-                write(partial(write_batch, saver.build_batch(*waiting)))
+    finally:
+        imports.finish_run(run, result.since(before))  # a broken file's run says what it wrote
     refresh_statistics(result.created + result.updated)  # readers' queries are planned on them
     return result
 
@@ -245,9 +256,12 @@ class _BatchSaver:
     of queries. Building reads only committed articles by their own import_refs, so
     it may run while the previous batch is being written."""
 
-    def __init__(self, default_status: str, result: ImportResult, media: MediaSource, source: str):
+    def __init__(self, default_status: str, result: ImportResult, media: MediaSource, run):
         self.default_status = default_status
-        self.source = source
+        self.run = run
+        fields = [*COMPARED_FIELDS, *(imports.STATE_FIELDS if run.update_status else ())]
+        self.written = [*fields, *DERIVED_WRITES]
+        self.compared = [Article._meta.get_field(name).attname for name in fields]
         self.result = result
         self.media = media
         self.zone = timezone.get_current_timezone()
@@ -275,9 +289,14 @@ class _BatchSaver:
             to_create: list[tuple[Article, list[int]]] = []
             to_update: list[tuple[Article, list[int] | None]] = []
             additions = []  # (article, corrections, old slugs, old addresses) it lacks
+            in_trash = set()  # left as they are, summaries included
             for item, article, current in zip(
                 batch.items, batch.articles, batch.existing, strict=True
             ):
+                if current is not None and imports.skipped_in_trash(current):
+                    counts.in_trash += 1
+                    in_trash.add(article.pk)
+                    continue
                 wanted = sorted({tag_ids[tag_key(name)] for name in item.tags})
                 missing = batch.stored_rows.missing(item, current)
                 additions.append((article, *missing))
@@ -294,16 +313,22 @@ class _BatchSaver:
                 if (
                     changed_tags
                     or any(missing)
-                    or any(getattr(article, f) != getattr(current, f) for f in COMPARED_ATTNAMES)
+                    or any(getattr(article, f) != getattr(current, f) for f in self.compared)
                 ):
                     to_update.append((article, wanted if changed_tags else None))
                 else:
                     counts.unchanged += 1
             to_update = self.still_as_read(to_update, counts)
+            imports.before_update([article.pk for article, _ in to_update])
             self.write(to_create, to_update)
             add_rows(additions, self.zone)
-            self.record(to_create, to_update)
-        counts.unsummarized = [article.pk for article in batch.articles if not article.summary]
+            if self.run.update_status:
+                imports.record_state_changes(self.run, [article.pk for article, _ in to_update])
+        counts.unsummarized = [
+            article.pk
+            for article in batch.articles
+            if not article.summary and article.pk not in in_trash
+        ]
         counts.created = len(to_create)
         counts.updated = len(to_update)
         counts.batches_committed = 1
@@ -324,7 +349,16 @@ class _BatchSaver:
         for article in (
             Article.objects.filter(query)
             .order_by()
-            .only("pk", "slug", "import_ref", "version", "lead_image_renditions", *COMPARED_FIELDS)
+            .only(
+                "pk",
+                "slug",
+                "import_ref",
+                "version",
+                "lead_image_renditions",
+                "trashed_at",
+                *COMPARED_FIELDS,
+                *imports.STATE_FIELDS,
+            )
         ):
             existing[article.import_ref or NATIVE_PREFIX + article.slug] = article
         existing_tags: dict[int, list[int]] = {}
@@ -372,8 +406,14 @@ class _BatchSaver:
             counts.naive_dates += 1
         if published_at is None:
             published_at = current.published_at if current else self.now
-        status = item.status or (current.status if current else self.default_status)
+        wanted = {
+            "status": item.status or (current.status if current else self.default_status),
+            "published_at": published_at,
+            "first_published_at": self.aware(item.first_published_at),
+        }
+        state = imports.state_for(current, wanted, update_status=self.run.update_status)
         article = new_article(
+            **state,
             headline=item.headline.strip(),
             standfirst=item.standfirst.strip(),
             summary=item.summary,
@@ -382,24 +422,20 @@ class _BatchSaver:
             source_name=item.source_name.strip(),
             source_url=item.source_url,
             canonical_url=item.canonical_url,
-            status=status,
-            published_at=published_at,
-            # Kept through re-imports: an import never resets a first publication.
-            first_published_at=(current and current.first_published_at)
-            or self.aware(item.first_published_at),
             # When readers were last told of a change: the source's word, else as it was.
             modified_at=self.aware(item.modified_at)
             if item.modified_at
             else (current.modified_at if current else None),
             import_ref=current.import_ref if current else item.import_ref,
             author_id=self.user_ids.get(item.author) if item.author else None,
+            import_run_id=self.run.pk,
         )
         set_lead_image(article, item.lead_image, current)
         self.set_uploaded_image(article, item, current)
         if current:
             article.pk = current.pk
             article.slug = current.slug
-            article.version = current.version  # the version read; still_as_read() checks it
+            versions.as_read(article, current.version)  # still_as_read() claims it
             if item.author is None or item.author not in self.user_ids:
                 article.author_id = current.author_id  # the source names no one we know
         else:
@@ -484,29 +520,13 @@ class _BatchSaver:
 
     def still_as_read(self, to_update, counts) -> list:
         """The updates whose article is still at the version read when the batch was
-        built, locked until the batch commits; the rest are counted as conflicts."""
+        built, their versions moved on and locked until the batch commits
+        (editorial.versions.claim); the rest are counted as conflicts."""
         if not to_update:
             return to_update
-        ids = [article.pk for article, _ in to_update]
-        stored = dict(
-            Article.objects.filter(pk__in=ids).select_for_update().values_list("pk", "version")
-        )
-        kept = []
-        for article, tag_ids in to_update:
-            if stored.get(article.pk) != article.version:
-                counts.conflicts += 1
-                continue
-            article.version += 1
-            kept.append((article, tag_ids))
-        return kept
-
-    def record(self, to_create, to_update) -> None:
-        """One revision for the batch, naming the file, with every article written."""
-        history.record_stored(
-            [article.pk for article, _ in [*to_create, *to_update]],
-            source=self.source,
-            comment=f"Imported: {len(to_create)} created, {len(to_update)} updated",
-        )
+        claimed = versions.claim({article.pk: article.version for article, _ in to_update})
+        counts.conflicts += len(to_update) - len(claimed)
+        return [(article, tag_ids) for article, tag_ids in to_update if article.pk in claimed]
 
     def write(self, to_create, to_update) -> None:
         Through = Article.tags.through
@@ -522,7 +542,7 @@ class _BatchSaver:
             articles = [article for article, _ in to_update]
             for article in articles:
                 article.updated_at = self.now
-            fields = [*COMPARED_FIELDS, *DERIVED_WRITES, "version"]
+            fields = self.written
             Article.objects.bulk_update(articles, fields, batch_size=update_batch_size(fields))
             retagged = [(article, ids) for article, ids in to_update if ids is not None]
             if retagged:

@@ -73,6 +73,7 @@ DERIVED_FIELDS = {
     "review_notes": "an editor's notes to the author from review (editorial.review)",
     "pending_change": "an editor's unpublished edits to a live story (editorial.pending)",
     "version": "this database's count of saves, for the desk's conflict check; starts afresh",
+    "import_run": "which of this site's import runs last wrote the article: its own record",
     "trashed_at": "the trash is this site's waiting room before deletion: not exported",
     "trashed_by": "the trash is this site's waiting room before deletion: not exported",
     "bylines": "the rows behind `authors`, which the file carries as names and slugs",

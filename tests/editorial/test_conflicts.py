@@ -7,6 +7,7 @@ from articles.content import clean_body
 from articles.models import Article
 from articles.models.versioned import EditConflict
 from editorial.backfill import batches_by_id, fill_summaries
+from editorial.imports import start_run
 from ingest.importers.media import MediaSource
 from ingest.importers.records import ImportedArticle, ImportResult
 from ingest.importers.saving import _BatchSaver, save_articles
@@ -60,7 +61,9 @@ def test_an_import_cannot_overwrite_an_editors_concurrent_change():
     save_articles([imported(1)])
     article = Article.objects.get(import_ref="t:1")
     result = ImportResult()
-    saver = _BatchSaver(Article.Status.DRAFT, result, MediaSource(), "import_articles t.jsonl")
+    saver = _BatchSaver(
+        Article.Status.DRAFT, result, MediaSource(), start_run("import_articles t.jsonl")
+    )
     items = [imported(1, standfirst="From the import.")]
     built = saver.build_batch(items, lambda: [clean_body(item.body) for item in items])
 

@@ -3,8 +3,9 @@
 import json
 
 import pytest
+from reversion.models import Version
 
-from articles.models import Article
+from articles.models import Article, ImportRun
 from editorial import history, publishing
 from editorial.tags import merge_tags
 from ingest.importers.records import ImportedArticle
@@ -54,16 +55,32 @@ def test_a_bulk_record_reads_back_as_the_article_was(make_article):
     assert json.loads(in_bulk.serialized_data)[0]["pk"] == article.pk
 
 
-def test_an_import_records_one_revision_per_batch_naming_the_file():
+def test_an_import_records_one_run_and_no_per_article_copy():
     items = [
         ImportedArticle(record=n, import_ref=f"t:{n}", headline=f"Story {n}", body="<p>x.</p>")
         for n in range(1, 6)
     ]
     save_articles(items, batch_size=2, source="import_articles feed.jsonl")
-    versions = [history.revisions_of(a).get() for a in Article.objects.all()]
-    revisions = {version.revision for version in versions}
-    assert len(revisions) == 3
-    assert all("import_articles feed.jsonl" in r.comment for r in revisions)
+    run = ImportRun.objects.get()
+    assert (run.source, run.created, run.updated) == ("import_articles feed.jsonl", 5, 0)
+    assert run.finished_at is not None
+    assert not Version.objects.exists()
+    assert set(Article.objects.values_list("import_run", flat=True)) == {run.pk}
+
+
+def test_the_first_change_after_an_import_records_the_imported_state_first(editor):
+    item = ImportedArticle(record=1, import_ref="t:1", headline="As filed", body="<p>Filed.</p>")
+    save_articles([item], source="import_articles feed.jsonl")
+    article = Article.objects.get()
+    article.headline = "As edited"
+    publishing.save_change(article, by=editor)
+    publishing.record([article], editor, "Changed Headline")
+    older, newer = reversed(history.revisions_of(article))
+    run = ImportRun.objects.get()
+    expected = f"As imported from import_articles feed.jsonl by import run {run.pk}"
+    assert older.revision.comment == expected
+    assert history.recorded_fields(older)["headline"] == "As filed"
+    assert history.recorded_fields(newer)["headline"] == "As edited"
 
 
 def test_an_admin_save_records_a_revision_with_the_changed_fields(
@@ -83,15 +100,18 @@ def test_publishing_moves_are_revisions_with_who(editor, make_article):
     publishing.publish(article, by=editor)
     publishing.unpublish(article, by=editor)
     comments = [v.revision.comment for v in history.revisions_of(article)]
-    assert comments == ["Unpublished", "Published"]
-    assert {v.revision.user for v in history.revisions_of(article)} == {editor}
+    # Created by a plain save() (no revision): its state is recorded before the first move.
+    assert comments == ["Unpublished", "Published", "As found before this change"]
+    assert [v.revision.user for v in history.revisions_of(article)][:2] == [editor, editor]
 
 
 def test_a_tag_merge_is_one_revision_for_its_articles(editor, make_article, make_tag):
     old, new = make_tag("Floods"), make_tag("Flooding")
     first, second = make_article(tags=[old]), make_article(tags=[old])
+    old_pk = old.pk
     merge_tags(old, new, by=editor)
-    revisions = {history.revisions_of(a).get().revision for a in (first, second)}
+    revisions = {history.revisions_of(a).first().revision for a in (first, second)}
     assert len(revisions) == 1
-    [version] = history.revisions_of(first)
-    assert history.recorded_fields(version)["tags"] == [new.pk]
+    merged, found = history.revisions_of(first)  # the state before it, as found
+    assert history.recorded_fields(merged)["tags"] == [new.pk]
+    assert history.recorded_fields(found)["tags"] == [old_pk]

@@ -36,7 +36,7 @@ def test_a_pending_change_leaves_the_live_row_untouched(live, editor):
     pending = PendingChange.objects.get()
     assert pending.fields == {"body": "<p>Built in 1932.</p>"}  # sanitized when kept
     assert pending.based_on == before.updated_at
-    assert change_messages(live) == ["Pending change saved (not live)"]
+    assert change_messages(live) == ["Pending change saved (pending, not live)"]
 
 
 def test_readers_keep_the_live_version_page_cache_included(client, live, editor, settings):

@@ -246,6 +246,15 @@ def test_an_import_keeps_its_dates_and_never_resets_a_first_publication(tmp_path
     moved = {**record, "published_at": "2020-01-01T08:00:00+00:00", "body": "<p>New.</p>"}
     call_command("import_articles", write_jsonl(tmp_path, moved), stdout=StringIO())
     article = reload(article)
+    assert article.body == "<p>New.</p>"  # the content follows the source…
+    assert article.status == Article.Status.DRAFT  # …the state stays as the desk left it
+    assert article.published_at.year == 2019
+
+    call_command(
+        "import_articles", write_jsonl(tmp_path, moved), "--update-status", stdout=StringIO()
+    )
+    article = reload(article)
+    assert article.status == Article.Status.PUBLISHED  # the operator asked for it
     assert article.published_at.year == 2020  # the source's date
     assert article.first_published_at.year == 2019  # first went public then
     assert article.modified_at is None  # an import tells readers of no update

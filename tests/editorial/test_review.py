@@ -192,7 +192,7 @@ def test_an_editor_sends_back_from_the_form_and_the_author_sees_the_note(
     assert "Check the dates." in client.get(change_url(submitted)).content.decode()
     index = client.get(ADMIN_INDEX).content.decode()
     assert "Sent back to you" in index and "Check the dates." in index
-    client.post(change_url(submitted), {**form_data(submitted), "_submit_for_review": "1"})
+    client.post(change_url(submitted), {**form_data(reload(submitted)), "_submit_for_review": "1"})
     assert "Check the dates." not in client.get(ADMIN_INDEX).content.decode()
 
 

@@ -75,7 +75,7 @@ def test_trash_and_restore_are_revisions(editor, make_article):
     trash.trash(article, editor)
     trash.restore(article, editor)
     comments = [v.revision.comment for v in history.revisions_of(article)]
-    assert comments[:2] == ["Restored from the trash", "Moved to the trash"]
+    assert comments[:2] == ["Restored from the trash (as a draft)", "Moved to the trash"]
     assert all(v.revision.user == editor for v in history.revisions_of(article)[:2])
 
 

@@ -183,6 +183,7 @@ def test_editors_set_authors_in_order_on_the_article_form(
         "status": "published",
         "published_at_0": article.published_at.strftime("%Y-%m-%d"),
         "published_at_1": article.published_at.strftime("%H:%M:%S"),
+        "version": article.version,
         "bylines-TOTAL_FORMS": "2",
         "bylines-INITIAL_FORMS": "0",
         "bylines-0-author": str(ben.pk),

@@ -106,6 +106,16 @@ class Command(BaseCommand):
             help="Status for new articles whose source gives none (default: draft).",
         )
         parser.add_argument(
+            "--update-status",
+            action="store_true",
+            help=(
+                "Let records set the status and publication time of articles that "
+                "already exist. Without it an import changes their content only: a "
+                "story an editor unpublished stays unpublished. Recorded in the run "
+                "and in History. Articles in the trash are skipped either way."
+            ),
+        )
+        parser.add_argument(
             "--media-dir",
             metavar="DIR",
             type=Path,
@@ -164,6 +174,7 @@ class Command(BaseCommand):
         records,
         site_url,
         redirects_only,
+        update_status,
         **options,
     ):
         if batch_size < 1 or workers < 1:
@@ -176,6 +187,7 @@ class Command(BaseCommand):
             raise CommandError(f"{error}. Nothing was written.") from None
         self.given = {"--map/--ignore": fields, "--records": records, "--site-url": site_url}
         self.workers = workers
+        self.update_status = update_status
         self.media = MediaSource(media_dir, store=not dry_run)
         files = [self.open_checked(Path(path), format) for path in paths]
         if redirects_only:
@@ -278,6 +290,7 @@ class Command(BaseCommand):
                     workers=self.workers,
                     media=self.media,
                     source=f"import_articles {path.name}",
+                    update_status=self.update_status,
                 )
                 if dry_run:
                     transaction.set_rollback(True)
@@ -302,6 +315,8 @@ class Command(BaseCommand):
             f"{result.created} created, {result.updated} updated, "
             f"{result.unchanged} unchanged, {result.rejected} rejected"
         )
+        if result.in_trash:
+            line += f"; {result.in_trash} in the trash: skipped"
         if result.conflicts:
             line += (
                 f"; {result.conflicts} left as an editor changed them during the import"

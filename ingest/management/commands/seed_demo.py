@@ -18,12 +18,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.content import process, settle_first_publication
+from articles.content import process
 from articles.models import Article, Tag
 from articles.models.author import Author
 from articles.models.feature import Feature
 from articles.search import tag_names_text
-from editorial import announcements, history
+from editorial import announcements, history, imports
 from ingest.bulk import LZ4_BODIES_SQL, insert_articles, insert_tag_links
 from ingest.demo_pictures import ensure_pictures
 from ingest.importers.authors import insert_author_links
@@ -312,13 +312,12 @@ class Command(BaseCommand):
         )
         article.slug = f"{slugify(story.headline)[:200]}-{number + 1}"
         # The newest articles come last, one every three hours going back in time.
-        article.published_at = now - timedelta(hours=3 * remaining)
-        article.status = Article.Status.PUBLISHED
+        status, published_at = Article.Status.PUBLISHED, now - timedelta(hours=3 * remaining)
         if number % 17 == 5:
-            article.status = Article.Status.DRAFT
+            status = Article.Status.DRAFT
         elif number % 23 == 7:
-            article.published_at = now + timedelta(days=1 + number % 5)  # scheduled
-        settle_first_publication(article)
+            published_at = now + timedelta(days=1 + number % 5)  # scheduled
+        imports.give_state(article, status=status, published_at=published_at)
         return article
 
     @transaction.atomic
