@@ -73,7 +73,7 @@ def test_an_editor_without_a_second_factor_cannot_reach_the_desk(client, staff, 
         DRAFTS,
         reverse("admin:articles_article_change", args=[draft.pk]),
         reverse("admin:password_change"),
-        draft.get_absolute_url(),  # a staff preview
+        draft.get_preview_url(),  # a staff preview
     ]:
         response = client.get(url)
         assert response.status_code == 302, url
