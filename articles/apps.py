@@ -9,3 +9,7 @@ class ArticlesConfig(AppConfig):
         from articles import search
 
         search.connect_signals()
+
+        from articles.models import removal
+
+        removal.connect_signals()

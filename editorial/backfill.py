@@ -20,6 +20,7 @@ from itertools import batched
 
 from django.db import connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from articles.content import wants_generated_summary
 from articles.models import Article
@@ -93,19 +94,25 @@ def write_summaries(articles: list[Article]) -> int:
         return sum(
             Article.objects.filter(pk=article.pk, version=article.version)
             .filter(Q(summary_generated=True) | Q(summary=""))
-            .update(summary=article.summary, summary_generated=article.summary_generated, **BUMP)
+            .update(
+                summary=article.summary,
+                summary_generated=article.summary_generated,
+                changed_at=timezone.now(),
+                **BUMP,
+            )
             for article in articles
         )
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {Article._meta.db_table} AS article"
             " SET summary = new.summary, summary_generated = new.generated,"
-            " version = article.version + 1"
+            " version = article.version + 1, changed_at = %s"
             " FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::boolean[])"
             " AS new(id, version, summary, generated)"
             " WHERE article.id = new.id AND article.version = new.version"
             " AND (article.summary_generated OR article.summary = '')",
             [
+                timezone.now(),  # changed_at, for the API's change feed
                 [article.pk for article in articles],
                 [article.version for article in articles],
                 [article.summary for article in articles],

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from articles.content import clean_body
 from articles.models import Article
@@ -75,7 +76,7 @@ def resanitize_bodies(
 
 def write(article: Article, body: str, body_text: str) -> bool:
     """Store the cleaned body if the article's body is still the one read."""
-    fields = {"body": body, "body_text": body_text}
+    fields = {"body": body, "body_text": body_text, "changed_at": timezone.now()}
     if article.summary_generated:
         fields["summary"] = generate_summary(article.headline, body, body_text)
         fields["summary_generated"] = bool(fields["summary"])

@@ -1,6 +1,7 @@
 """Merging tags: one topic under two names becomes one, and its addresses keep working."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from articles.models import Article, redirect
 from articles.search import refresh_search_index
@@ -19,6 +20,8 @@ def merge_tags(tag, target, by=None) -> None:
     history.snapshot_unrecorded(articles)
     already = through.objects.filter(tag=target).values("article_id")
     through.objects.filter(tag=tag).exclude(article_id__in=already).update(tag=target)
+    # Their tags changed: the API's change feed reports them as updated.
+    Article.objects.filter(pk__in=articles).update(changed_at=timezone.now())
     redirect.hand_over(tag, target)
     message = f"Tag “{tag.name}” merged into “{target.name}”"
     record(Article.objects.filter(pk__in=articles).only("pk", "headline"), by, message)

@@ -18,6 +18,7 @@ from operator import attrgetter
 from django.db import connection, models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from articles.models import Article
 from articles.search import (
@@ -151,9 +152,11 @@ def insert_articles(articles: list[Article], now, search_vectors: list[str] | No
     `search_vectors` (PostgreSQL), one per article from articles_search_vector(),
     spares the trigger computing them again (articles/search_vector.sql).
     """
+    written = timezone.now()  # this batch's own time, for the API's change feed
     for article in articles:
         article.created_at = article.created_at or now
         article.updated_at = article.updated_at or now
+        article.changed_at = written
     if connection.vendor != "postgresql":
         times = [(article.created_at, article.updated_at) for article in articles]
         Article.objects.bulk_create(articles)

@@ -9,6 +9,7 @@ from articles.models.feature import Feature
 from articles.models.import_run import ImportRun
 from articles.models.pending_change import PENDING_FIELDS, PendingChange
 from articles.models.redirect import ArticleRedirect, OldAddress, TagRedirect
+from articles.models.removal import Removal
 from articles.models.review_note import ReviewNote
 from articles.models.tag import Tag, TagListing
 from articles.models.versioned import EditConflict
@@ -28,6 +29,7 @@ __all__ = [
     "ImportRun",
     "OldAddress",
     "PendingChange",
+    "Removal",
     "ReviewNote",
     "Tag",
     "TagListing",

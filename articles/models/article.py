@@ -12,14 +12,15 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models import Expression, Q
+from django.db.models import Expression, F, Q
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from articles import content, images
 from articles.addresses import slug_address
 from articles.images import LeadImageField
-from articles.models import redirect
+from articles.models import redirect, removal
 from articles.models.author import byline_text
 from articles.models.links import LinksQuerySet, ReadsLinks
 from articles.models.pending_change import PendingChange
@@ -210,6 +211,8 @@ class Article(ReadsLinks, TracksStoredValues, VersionedModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Any write, bulk ones too; never an import's source time (updated_at may be).
+    changed_at = models.DateTimeField(default=timezone.now, editable=False)
     import_ref = models.CharField(max_length=200, blank=True, default="", editable=False)
     import_run = models.ForeignKey(
         "articles.ImportRun",
@@ -309,6 +312,13 @@ class Article(ReadsLinks, TracksStoredValues, VersionedModel):
                 condition=Q(status="published"),
                 name="article_published_updated",
             ),
+            # The API's change feed: the order published articles last changed in.
+            models.Index(
+                Greatest("published_at", "changed_at"),
+                F("id"),
+                condition=Q(status="published"),
+                name="article_published_changes",
+            ),
         ]
 
     def __str__(self):
@@ -320,6 +330,9 @@ class Article(ReadsLinks, TracksStoredValues, VersionedModel):
         content.process(self)
         was_public = self._was_public()
         old_slug = self.stored_value("slug")
+        self.changed_at = timezone.now()
+        if (fields := kwargs.get("update_fields")) is not None:
+            kwargs["update_fields"] = {*fields, "changed_at"}
         if generated_slug:
             content.claiming_slugs(
                 type(self),
@@ -331,6 +344,8 @@ class Article(ReadsLinks, TracksStoredValues, VersionedModel):
         self._remember_stored()
         if old_slug is not None and old_slug != self.slug:
             redirect.slug_changed(self, old_slug, keep_old=was_public)
+        if was_public and not self.is_published():
+            removal.record([self])  # unpublished, trashed or moved into the future
 
     def get_absolute_url(self):
         return slug_address("articles:detail", self.slug)

@@ -47,7 +47,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.content import base_slug, claiming_slugs, clean_body, process
-from articles.models import Article, Tag
+from articles.models import Article, Tag, removal
 from articles.models.author import ArticleAuthor
 from articles.parallel import parallel_map
 from articles.search import (
@@ -111,7 +111,7 @@ COMPARED_FIELDS = [
     "author",
 ]
 # Also written by bulk_update: what follows from the compared fields.
-DERIVED_WRITES = ["lead_image_renditions", "updated_at", "import_run"]
+DERIVED_WRITES = ["lead_image_renditions", "updated_at", "import_run", "changed_at"]
 
 
 @primary_reads()  # every look-up here decides a write
@@ -321,6 +321,7 @@ class _BatchSaver:
             to_update = self.still_as_read(to_update, counts)
             imports.before_update([article.pk for article, _ in to_update])
             self.write(to_create, to_update)
+            removal.record(taken_down(to_update, batch.existing))
             add_rows(additions, self.zone)
             if self.run.update_status:
                 imports.record_state_changes(self.run, [article.pk for article, _ in to_update])
@@ -540,8 +541,10 @@ class _BatchSaver:
         read = announcements.before_update(article.pk for article, _ in to_update)
         if to_update:
             articles = [article for article, _ in to_update]
+            written = timezone.now()  # the batch's own time, for the API's change feed
             for article in articles:
                 article.updated_at = self.now
+                article.changed_at = written
             fields = self.written
             Article.objects.bulk_update(articles, fields, batch_size=update_batch_size(fields))
             retagged = [(article, ids) for article, ids in to_update if ids is not None]
@@ -567,6 +570,21 @@ class _BatchSaver:
             for article in [*created, *replaced]
             for position, author_id in enumerate(article.import_authors)
         )
+
+
+def taken_down(to_update, existing) -> list[Article]:
+    """Updated articles that were public and are not any more (`--update-status`)."""
+    now = timezone.now()
+    was_public = {
+        current.pk
+        for current in existing
+        if current and current.status == Article.Status.PUBLISHED and current.published_at <= now
+    }
+    return [
+        article
+        for article, _ in to_update
+        if article.pk in was_public and not article.is_published()
+    ]
 
 
 IMAGE_PARTS = ("url", "alt", "caption", "credit")

@@ -74,6 +74,8 @@ DERIVED_FIELDS = {
     "pending_change": "an editor's unpublished edits to a live story (editorial.pending)",
     "version": "this database's count of saves, for the desk's conflict check; starts afresh",
     "import_run": "which of this site's import runs last wrote the article: its own record",
+    "changed_at": "when this database last wrote the row, for the API's change feed; an "
+    "import is a write, so it is the import's own time",
     "trashed_at": "the trash is this site's waiting room before deletion: not exported",
     "trashed_by": "the trash is this site's waiting room before deletion: not exported",
     "bylines": "the rows behind `authors`, which the file carries as names and slugs",
