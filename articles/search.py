@@ -149,15 +149,27 @@ def _full_text_search(query: ParsedQuery):
     )
 
 
-def _fallback_search(query: ParsedQuery):
+def matching(articles, query: ParsedQuery):
+    """`articles` that match `query`, in no order of their own (the API lists them
+    newest first): the full-text index on PostgreSQL, the fallback's rule elsewhere."""
+    if connection.vendor == "postgresql":
+        return full_text_match(articles, query)
+    return _fallback_match(articles, query)
+
+
+def _fallback_match(articles, query: ParsedQuery):
     def anywhere(term):
         return Q.create([(f"{name}__icontains", term) for name in FALLBACK_FIELDS], Q.OR)
 
-    articles = Article.objects.published()
     for term in query.terms:
         articles = articles.filter(anywhere(term))
     for term in query.excluded:
         articles = articles.exclude(anywhere(term))
+    return articles
+
+
+def _fallback_search(query: ParsedQuery):
+    articles = _fallback_match(Article.objects.published(), query)
     headline_hits = sum(
         (
             Case(When(headline__icontains=term, then=Value(1)), default=Value(0))

@@ -90,12 +90,14 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
+    "ninja",  # the content API (api/); serves its docs page's scripts from our static files
     "articles",
     "editorial",
     "pagecache",
     "reader",
     "ingest",
     "summaries",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -323,7 +325,9 @@ LEAD_IMAGE_FETCH_ALLOW_LOOPBACK = False
 PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=600)
 PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=0)
 # Path prefixes that are not public pages (besides the admin): never cached, cookies kept.
-PAGE_CACHE_EXEMPT = ["/healthz", "/preview/"]
+# The API reads query parameters of its own (cursors, filters) and declares its keys
+# for the HTTP cache in front.
+PAGE_CACHE_EXEMPT = ["/healthz", "/preview/", "/api/"]
 # Where purges go (pagecache.backends): django (the embedded cache), varnish, fastly or
 # cloudflare; the response header carrying the surrogate keys follows from it.
 PAGE_CACHE_BACKEND = env("PAGE_CACHE_BACKEND", default="django")

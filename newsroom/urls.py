@@ -14,6 +14,7 @@ handler500 = "newsroom.views.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("api/v1/", include("api.urls")),
     path("favicon.ico", views.favicon),
     # Staff two-factor sign-in, in the admin's space: its pages, then the passkey
     # ceremonies django-otp-webauthn's scripts call (they name them "otp_webauthn:…").

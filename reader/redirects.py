@@ -18,7 +18,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
 from articles.addresses import address_key
-from articles.models import Article, ArticleRedirect, OldAddress
+from articles.models import OldAddress
 
 
 def follow_old_slugs(redirects, *, gone=None, imported=False):
@@ -47,16 +47,6 @@ def follow_old_slugs(redirects, *, gone=None, imported=False):
         return wrapper
 
     return decorate
-
-
-def gone(slug: str) -> bool:
-    """Whether an address was an article now in the trash, or one of its old slugs:
-    readers get 410 Gone there rather than Not Found."""
-    trashed = Article.objects.trashed()
-    return (
-        trashed.filter(slug=slug).exists()
-        or ArticleRedirect.objects.filter(old_slug=slug, article__in=trashed).exists()
-    )
 
 
 def imported_target(request, path: str, post_id: str = ""):

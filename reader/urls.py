@@ -3,14 +3,14 @@ from django.urls import path, re_path
 from articles.models import ArticleRedirect, TagRedirect
 from pagecache import keys
 from reader import corrections, feeds, views
-from reader.redirects import follow_old_slugs, gone, old_address
+from reader.redirects import follow_old_slugs, old_address
 
 # The URL names keep the `articles:` namespace that templates and models use.
 app_name = "articles"
 
 # Addresses by slug answer an old slug with a 301 (articles.models.redirect).
 old_tag_slugs = follow_old_slugs(TagRedirect)
-old_article_slugs = follow_old_slugs(ArticleRedirect, gone=gone, imported=True)
+old_article_slugs = follow_old_slugs(ArticleRedirect, gone=ArticleRedirect.gone, imported=True)
 
 urlpatterns = [
     path("", views.ArticleListView.as_view(), name="index"),

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
+from articles.compiled import CompiledQuery, Param
 from articles.models import Article, Author, Tag
 from articles.search import (
     MAX_QUERY_LENGTH,
@@ -17,7 +18,6 @@ from articles.search import (
 from pagecache import keys
 from pagecache.sections import sections
 from reader import front_page
-from reader.compiled import CompiledQuery, Param
 from reader.pagination import BoundedPaginator, IdsFirstPaginator
 from reader.redirects import imported_target
 
@@ -137,7 +137,7 @@ class ArticleDetailView(DeclaresKeys, DetailView):
     template_name = "articles/article_detail.html"
 
     def get_object(self, queryset=None):
-        # The same query for every article, compiled once (reader.compiled).
+        # The same query for every article, compiled once (articles.compiled).
         found = PUBLIC_ARTICLE_PAGE(slug=self.kwargs["slug"], now=timezone.now())
         if not found:
             raise Http404("No published article at this address.")
@@ -191,7 +191,7 @@ RELATED_TAGS = 5  # an article's first tags by name are enough to find four stor
 def related_articles(article) -> list[Article]:
     """Up to four published stories sharing a tag with `article`, newest first: one
     query, each tag's newest read from its own listing (with_any_tag), compiled once
-    per number of tags (reader.compiled)."""
+    per number of tags (articles.compiled)."""
     tag_ids = [tag.pk for tag in article.tag_list[:RELATED_TAGS]]
     if not tag_ids:
         return []

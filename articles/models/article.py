@@ -50,7 +50,7 @@ class ArticleQuerySet(LinksQuerySet):
         """Articles the public may see: status published and not scheduled for later.
 
         This is the one visibility gate: every public surface starts here. `now` is
-        this moment unless given (a compiled query passes a Param; reader.compiled).
+        this moment unless given (a compiled query passes a Param; articles.compiled).
         """
         now = timezone.now() if now is None else now
         return self.filter(
@@ -64,7 +64,7 @@ class ArticleQuerySet(LinksQuerySet):
         On PostgreSQL the order comes from the tag's listing: the article–tag rows
         carry a copy of their article's status and date (migration 0006), and an
         index on them lists a tag's published articles newest first. Elsewhere, the
-        plain join. `tag` and `now` may be Params (reader.compiled).
+        plain join. `tag` and `now` may be Params (articles.compiled).
         """
         now = timezone.now() if now is None else now
         articles = self.published(now)
@@ -117,7 +117,7 @@ class ArticleQuerySet(LinksQuerySet):
         a subquery of its own, so the cost does not grow with the archive; the
         subqueries' ids are gathered with UNION ALL, which both databases accept
         around subqueries (not around LIMITs of their own). `exclude` is a list of
-        ids or one Param; the tags and `now` may be Params too (reader.compiled).
+        ids or one Param; the tags and `now` may be Params too (articles.compiled).
         """
         left_out = Q(pk=exclude) if isinstance(exclude, Expression) else Q(pk__in=list(exclude))
         parts = [

@@ -34,6 +34,16 @@ class ArticleRedirect(models.Model):
         old = cls.objects.select_related("article").filter(old_slug=slug, article__in=visible)
         return getattr(old.first(), "article", None)
 
+    @classmethod
+    def gone(cls, slug) -> bool:
+        """Whether `slug` named an article now in the trash, as its slug or an old one:
+        readers (of the pages and of the API) get 410 Gone there rather than Not Found."""
+        trashed = cls._meta.get_field("article").related_model.objects.trashed()
+        return (
+            trashed.filter(slug=slug).exists()
+            or cls.objects.filter(old_slug=slug, article__in=trashed).exists()
+        )
+
 
 class OldAddress(models.Model):
     """An address an imported article had on its old site, answered with a 301 to it.

@@ -1,4 +1,4 @@
-"""reader.compiled copies what Django's ModelIterable does: its instances must be the
+"""articles.compiled copies what Django's ModelIterable does: its instances must be the
 ORM's, field for field and annotation for annotation, or readers see something else."""
 
 from datetime import timedelta

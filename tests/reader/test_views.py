@@ -217,7 +217,7 @@ def test_an_untagged_article_lists_no_tags(client, make_article):
 
 
 def test_the_article_query_reads_the_clock_on_every_request(client, make_article, monkeypatch):
-    """Readers' article query is compiled once per process (reader.compiled), but the
+    """Readers' article query is compiled once per process (articles.compiled), but the
     visibility gate's "now" is bound per request: a scheduled story appears on time."""
     assert client.get(make_article().get_absolute_url()).status_code == 200  # compiled
     later = timezone.now() + timedelta(hours=1)

@@ -1,0 +1,103 @@
+"""How every API answer goes out: JSON, validators, caching, CORS, surrogate keys.
+
+- `ETag` is a hash of the body, the same on every server; `Last-Modified` is the
+  newest change to the public content (a publication, an edit, a removal), which
+  moves with anything a story or list shows except a tag's or an author's rename
+  (they keep no time; the ETag sees those). Either gives a 304.
+- `Cache-Control: public` for PAGE_CACHE_MAX_AGE, as the pages get, but never
+  past the next scheduled publication: no cached copy may hide a story once its
+  time comes (PRODUCT.md).
+- `Access-Control-Allow-Origin: *`: public content, no credentials, from any site.
+- Errors are JSON naming what was wrong (`parameter` for bad input), and are
+  never stored: a story scheduled for a minute from now is a 404 until then.
+"""
+
+import hashlib
+import json
+import math
+from datetime import datetime
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+
+from api import keys as surrogate_keys
+
+CONTENT_TYPE = "application/json"
+
+
+def cors(response: HttpResponse) -> HttpResponse:
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Expose-Headers"] = "ETag"
+    return response
+
+
+def answer(
+    request,
+    body: dict,
+    *,
+    keys,
+    now: datetime,
+    last_modified: datetime | None = None,
+    expires: datetime | None = None,
+) -> HttpResponse:
+    """A 200 (or 304) with `body`; `expires` caps how long caches may keep it."""
+    content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    etag = f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
+    response = HttpResponse(content, content_type=CONTENT_TYPE)
+    response["ETag"] = etag
+    timestamp = None
+    if last_modified is not None:
+        timestamp = math.floor(last_modified.timestamp())
+        response["Last-Modified"] = http_date(timestamp)
+    max_age = settings.PAGE_CACHE_MAX_AGE
+    if expires is not None:
+        max_age = max(0, min(max_age, math.floor((expires - now).total_seconds())))
+    response["Cache-Control"] = f"public, max-age={max_age}, s-maxage={max_age}"
+    surrogate_keys.declare(response, keys)
+    cors(response)
+    conditional = get_conditional_response(
+        request, etag=etag, last_modified=timestamp, response=response
+    )
+    if conditional is not response:  # a 304 carries the same validators and keys
+        for header in ("Cache-Control", surrogate_keys.HEADER, "Last-Modified"):
+            if header in response:
+                conditional[header] = response[header]
+        cors(conditional)
+    return conditional
+
+
+def error(status: int, code: str, detail: str, **more) -> HttpResponse:
+    body = {"error": code, "detail": detail, **more}
+    response = HttpResponse(
+        json.dumps(body, ensure_ascii=False).encode(), content_type=CONTENT_TYPE, status=status
+    )
+    response["Cache-Control"] = "no-store"
+    return cors(response)
+
+
+def bad_parameter(parameter: str, detail: str) -> HttpResponse:
+    return error(400, "bad_parameter", detail, parameter=parameter)
+
+
+def not_found(
+    detail: str = "Nothing here. The API's addresses are listed at /api/v1/openapi.json.",
+) -> HttpResponse:
+    return error(404, "not_found", detail)
+
+
+def moved(location: str) -> HttpResponse:
+    response = HttpResponse(status=301)
+    response["Location"] = location
+    response["Cache-Control"] = "no-store"
+    return cors(response)
+
+
+class BadParameter(Exception):
+    """Bad input in a query parameter: answered 400, naming it."""
+
+    def __init__(self, parameter: str, detail: str):
+        super().__init__(f"{parameter}: {detail}")
+        self.parameter = parameter
+        self.detail = detail
