@@ -254,12 +254,20 @@ def changes(*, now, since, after: tuple | None, limit: int) -> list[tuple]:
         else:
             published = published.filter(at__gt=at)
             removed = removed.filter(Q(removed_at__gt=at) | Q(removed_at=at, pk__gt=row))
-    published = published.annotate(
-        kind=models.Value(PUBLISHED),
-        row=F("pk"),
-        first=Coalesce("first_published_at", "published_at"),
-    ).values_list("at", "kind", "row", "pk", "slug", "first")
-    removed = removed.annotate(
-        kind=models.Value(REMOVED), first=models.Value(None, models.DateTimeField())
-    ).values_list("removed_at", "kind", "pk", "article_id", "slug", "first")
+    published = (
+        published.annotate(
+            kind=models.Value(PUBLISHED),
+            row=F("pk"),
+            first=Coalesce("first_published_at", "published_at"),
+        )
+        .values_list("at", "kind", "row", "pk", "slug", "first")
+        .order_by()
+    )
+    removed = (
+        removed.annotate(
+            kind=models.Value(REMOVED), first=models.Value(None, models.DateTimeField())
+        )
+        .values_list("removed_at", "kind", "pk", "article_id", "slug", "first")
+        .order_by()
+    )
     return list(published.union(removed, all=True).order_by("at", "kind", "row")[:limit])
