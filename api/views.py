@@ -62,6 +62,17 @@ api = NinjaAPI(
 )
 
 
+def endpoint(path: str, **options):
+    """A GET endpoint that answers HEAD too (the same headers, no body); HEAD is left
+    out of the schema, where it would only repeat GET."""
+
+    def register(view):
+        api.api_operation(["HEAD"], path, include_in_schema=False)(view)
+        return api.get(path, **options)(view)
+
+    return register
+
+
 @api.exception_handler(ValidationError)
 def invalid_parameter(request, exc):
     """ninja's type and range checks, as our 400 naming the parameter."""
@@ -104,7 +115,7 @@ def answer_with(request, body, *, keys, now, fresh: dict):
 ARTICLE_PARAMETERS = ("limit", "cursor", "tag", "author", "section", "q")
 
 
-@api.get(
+@endpoint(
     "/articles/",
     url_name="articles",
     summary="Published stories, newest first",
@@ -167,7 +178,7 @@ def articles(
     )
 
 
-@api.get(
+@endpoint(
     "/articles/{slug}/",
     url_name="story",
     summary="One published story",
@@ -205,7 +216,7 @@ def index_page(request, name, read, shape, cursor, limit):
     return {"results": items, "next": following}
 
 
-@api.get(
+@endpoint(
     "/tags/",
     url_name="tags",
     summary="Every tag, by slug",
@@ -218,7 +229,7 @@ def tags(request, limit: int = INDEX_LIMIT, cursor: str | None = CURSOR):
     return answer(request, body, keys=declared, now=timezone.now())
 
 
-@api.get(
+@endpoint(
     "/authors/",
     url_name="authors",
     summary="Every author profile, by slug",
@@ -235,7 +246,7 @@ def authors(request, limit: int = INDEX_LIMIT, cursor: str | None = CURSOR):
     return answer(request, body, keys=declared, now=timezone.now())
 
 
-@api.get(
+@endpoint(
     "/sections/",
     url_name="sections",
     summary="The sections, in the editors' order",
@@ -247,7 +258,7 @@ def sections(request):
     return answer(request, {"results": items}, keys=keys.sections_keys(items), now=timezone.now())
 
 
-@api.get(
+@endpoint(
     "/changes/",
     url_name="changes",
     summary="What was published, updated or taken down since a time",
