@@ -19,7 +19,7 @@ from datetime import datetime
 from functools import cache
 
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest, JSONObject
 
 from articles.compiled import CompiledQuery, Param
@@ -243,7 +243,11 @@ PUBLISHED, REMOVED = 0, 1  # the feed's tie-break between entries at the same ti
 def changes(*, now, since, after: tuple | None, limit: int) -> list[tuple]:
     """Entries (at, kind, row id, article id, slug, first published) at or after
     `since`, after the keyset position `after` (at, kind, row id), oldest first:
-    published articles by their change time, removals by theirs. One query."""
+    published articles by their change time, removals by theirs.
+
+    Two queries, each reading at most `limit` rows in its own index's order, merged
+    here: a UNION ordered as a whole read every change since `since` to sort them,
+    however old `since` was (and SQLite refuses a LIMIT inside a UNION)."""
     published = Article.objects.published(now).annotate(at=change_time()).filter(at__gte=since)
     removed = Removal.objects.filter(removed_at__gte=since)
     if after is not None:
@@ -254,20 +258,16 @@ def changes(*, now, since, after: tuple | None, limit: int) -> list[tuple]:
         else:
             published = published.filter(at__gt=at)
             removed = removed.filter(Q(removed_at__gt=at) | Q(removed_at=at, pk__gt=row))
-    published = (
-        published.annotate(
-            kind=models.Value(PUBLISHED),
-            row=F("pk"),
-            first=Coalesce("first_published_at", "published_at"),
-        )
-        .values_list("at", "kind", "row", "pk", "slug", "first")
-        .order_by()
-    )
-    removed = (
-        removed.annotate(
-            kind=models.Value(REMOVED), first=models.Value(None, models.DateTimeField())
-        )
-        .values_list("removed_at", "kind", "pk", "article_id", "slug", "first")
-        .order_by()
-    )
-    return list(published.union(removed, all=True).order_by("at", "kind", "row")[:limit])
+    published = published.annotate(first=Coalesce("first_published_at", "published_at"))
+    entries = [
+        (at, PUBLISHED, pk, pk, slug, first)
+        for at, pk, slug, first in published.order_by("at", "pk").values_list(
+            "at", "pk", "slug", "first"
+        )[:limit]
+    ] + [
+        (at, REMOVED, pk, article_id, slug, None)
+        for at, pk, article_id, slug in removed.order_by("removed_at", "pk").values_list(
+            "removed_at", "pk", "article_id", "slug"
+        )[:limit]
+    ]
+    return sorted(entries, key=lambda entry: entry[:3])[:limit]

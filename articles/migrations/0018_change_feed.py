@@ -26,10 +26,11 @@ class Migration(migrations.Migration):
                 ('article_id', models.BigIntegerField()),
                 ('slug', models.SlugField(allow_unicode=True, db_index=False, max_length=255)),
                 ('reason', models.CharField(choices=[('unpublished', 'Unpublished'), ('trashed', 'Moved to the trash'), ('deleted', 'Deleted')], max_length=20)),
-                ('removed_at', models.DateTimeField(db_index=True)),
+                ('removed_at', models.DateTimeField()),
             ],
             options={
                 'ordering': ['removed_at', 'pk'],
+                'indexes': [models.Index(fields=['removed_at', 'id'], name='removal_order')],
             },
         ),
         migrations.AddField(

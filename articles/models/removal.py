@@ -31,10 +31,11 @@ class Removal(models.Model):
     article_id = models.BigIntegerField()
     slug = models.SlugField(max_length=255, allow_unicode=True, db_index=False)
     reason = models.CharField(max_length=20, choices=Reason)
-    removed_at = models.DateTimeField(db_index=True)
+    removed_at = models.DateTimeField()
 
     class Meta:
         ordering = ["removed_at", "pk"]
+        indexes = [models.Index(fields=["removed_at", "id"], name="removal_order")]
 
     def __str__(self):
         return f"{self.article_id} {self.reason} at {self.removed_at:%Y-%m-%d %H:%M}"
