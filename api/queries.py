@@ -52,9 +52,7 @@ def freshness(now) -> dict:
     # Bounded by `now` on the change index itself, so a scheduled story's future
     # time is skipped by the index rather than row by row.
     public = Article.objects.published(now).annotate(at=change_time()).filter(at__lte=now)
-    scheduled = Article.objects.filter(
-        status=Article.Status.PUBLISHED, published_at__gt=now, trashed_at__isnull=True
-    )
+    scheduled = Article.objects.scheduled(now).filter(trashed_at__isnull=True)
     return {
         "last_published_change": Subquery(public.order_by("-at").values("at")[:1]),
         "last_removal": Subquery(Removal.objects.order_by("-removed_at").values("removed_at")[:1]),
@@ -188,15 +186,15 @@ def searched(query, *, limit, now, tag=None, author=None, before_at=None, before
     return with_links(articles).annotate(**freshness(now))[:limit]
 
 
+FRESHNESS = ("last_published_change", "last_removal", "next_scheduled")
+
+
 def archive_freshness(now) -> dict:
     """The freshness facts alone, for an answer with no article rows to carry them:
     one statement, whose subqueries need no row of their own."""
     rows = Article.objects.annotate(**freshness(now)).order_by()
     row = rows.values("last_published_change", "last_removal", "next_scheduled")[:1]
     return next(iter(row), dict.fromkeys(FRESHNESS))  # no article: nothing ever public
-
-
-FRESHNESS = ("last_published_change", "last_removal", "next_scheduled")
 
 
 # Tags, authors, sections ---------------------------------------------------------

@@ -76,9 +76,10 @@ class ArticleQuerySet(LinksQuerySet):
             listings__published_at__lte=now,
         ).order_by("-listings__published_at", "-pk")  # pk equals the listing's article_id
 
-    def scheduled(self):
+    def scheduled(self, now=None):
         """Published with a future time: public by themselves when it passes."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+        now = timezone.now() if now is None else now
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
 
     def drafts(self):
         return self.filter(status=Article.Status.DRAFT)
