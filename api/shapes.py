@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.utils.encoding import filepath_to_uri
 
-from articles.addresses import slug_address
+from articles.addresses import slug_addresses
 from articles.images import absolute_url
 from articles.models.author import byline_text
 from articles.models.links import parse_stored_time
@@ -25,38 +25,116 @@ def site(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def page_url(view_name: str, slug: str) -> str:
-    return site(slug_address(view_name, slug))
+def updated_at(article) -> datetime:
+    """What the page's "Updated" line says: the last update or correction readers
+    were told of, else the publication."""
+    modified = article.modified_at
+    return modified if modified and modified > article.published_at else article.published_at
 
 
-def story_urls(slug: str) -> dict:
-    return {"url": page_url("articles:detail", slug), "api_url": page_url("api:story", slug)}
+class Shaper:
+    """Shapes one answer. A list links a hundred addresses, so each view's address
+    around the slug is looked up once per answer (articles.addresses.slug_addresses)."""
 
+    def __init__(self):
+        self.site = settings.SITE_URL
+        self.story_page = slug_addresses("articles:detail")
+        self.api_story = slug_addresses("api:story")
+        self.tag_page = slug_addresses("articles:tag")
+        self.author_page = slug_addresses("articles:author")
 
-def tag_link(link: dict) -> dict:
-    return {
-        "id": link["id"],
-        "name": link["name"],
-        "slug": link["slug"],
-        "url": page_url("articles:tag", link["slug"]),
-    }
+    def story_urls(self, slug: str) -> dict:
+        return {
+            "url": self.site + self.story_page(slug),
+            "api_url": self.site + self.api_story(slug),
+        }
 
+    def tag_link(self, link: dict) -> dict:
+        url = self.site + self.tag_page(link["slug"])
+        return {"id": link["id"], "name": link["name"], "slug": link["slug"], "url": url}
 
-def section_of(tag_links: list[dict]) -> dict | None:
-    """The article's section: the first, in the editors' order, of its tags that is one."""
-    sections = [link for link in tag_links if link["is_section"]]
-    if not sections:
-        return None
-    return tag_link(min(sections, key=lambda link: (link["section_order"], link["name"])))
+    def author_link(self, link: dict) -> dict:
+        url = self.site + self.author_page(link["slug"])
+        return {"id": link["id"], "name": link["name"], "slug": link["slug"], "url": url}
 
+    def section_of(self, tag_links: list[dict]) -> dict | None:
+        """The article's section: the first, in the editors' order, of its tags that is one."""
+        sections = [link for link in tag_links if link["is_section"]]
+        if not sections:
+            return None
+        return self.tag_link(min(sections, key=lambda link: (link["section_order"], link["name"])))
 
-def author_link(link: dict) -> dict:
-    return {
-        "id": link["id"],
-        "name": link["name"],
-        "slug": link["slug"],
-        "url": page_url("articles:author", link["slug"]),
-    }
+    def list_item(self, article) -> dict:
+        tags = sorted(article.tag_links or (), key=lambda link: link["name"])
+        authors = sorted(article.author_links or (), key=lambda link: link["position"])
+        return {
+            "id": article.pk,
+            **self.story_urls(article.slug),
+            "slug": article.slug,
+            "headline": article.headline,
+            "standfirst": article.standfirst,
+            "summary": article.summary,
+            "byline": byline_text([a["name"] for a in authors]) or article.byline,
+            "published_at": iso(article.published_at),
+            "updated_at": iso(updated_at(article)),
+            "tags": [self.tag_link(link) for link in tags],
+            "authors": [self.author_link(link) for link in authors],
+            "section": self.section_of(tags),
+            "lead_image": lead_image(article, renditions=False),
+        }
+
+    def neighbour(self, link: dict | None) -> dict | None:
+        if not link:
+            return None
+        return {"id": link["id"], "headline": link["headline"], **self.story_urls(link["slug"])}
+
+    def story(self, article) -> dict:
+        corrections = sorted(
+            (
+                (parse_stored_time(link["published_at"]), link["kind"], link["note"])
+                for link in article.correction_links or ()
+            ),
+            key=lambda correction: correction[0],
+        )
+        return {
+            **self.list_item(article),
+            "lead_image": lead_image(article, renditions=True),
+            "body_html": article.body,  # sanitized when saved (articles.content)
+            "source": {"name": article.source_name, "url": article.source_url},
+            "corrections": [
+                {"kind": kind, "note": note, "published_at": iso(at)}
+                for at, kind, note in corrections
+            ],
+            "previous": self.neighbour(article.previous_link),
+            "next": self.neighbour(article.next_link),
+        }
+
+    def tag(self, row: dict) -> dict:
+        return {
+            **self.tag_link(row),
+            "description": row["description"],
+            "is_section": row["is_section"],
+        }
+
+    def section(self, row: dict) -> dict:
+        return {**self.tag_link(row), "description": row["description"]}
+
+    def author(self, row: dict, photo_url) -> dict:
+        return {
+            **self.author_link(row),
+            "role": row["role"],
+            "bio": row["bio"],
+            "photo": absolute_url(photo_url(row["photo"])) if row["photo"] else None,
+        }
+
+    def change(self, entry: tuple, since: datetime) -> dict:
+        """One entry of the change feed (api.queries.changes)."""
+        at, kind, _, article_id, slug, first_published = entry
+        if kind:
+            name = "removed"
+        else:
+            name = "published" if first_published >= since else "updated"
+        return {"id": article_id, **self.story_urls(slug), "change": name, "at": iso(at)}
 
 
 def lead_image(article, *, renditions: bool) -> dict | None:
@@ -98,89 +176,3 @@ def media_url(storage):
         prefix = absolute_url(storage.base_url)
         return lambda name: prefix + filepath_to_uri(name).lstrip("/")
     return lambda name: absolute_url(storage.url(name))
-
-
-def updated_at(article) -> datetime:
-    """What the page's "Updated" line says: the last update or correction readers
-    were told of, else the publication."""
-    modified = article.modified_at
-    return modified if modified and modified > article.published_at else article.published_at
-
-
-def list_item(article) -> dict:
-    tags = sorted(article.tag_links or (), key=lambda link: link["name"])
-    authors = sorted(article.author_links or (), key=lambda link: link["position"])
-    return {
-        "id": article.pk,
-        **story_urls(article.slug),
-        "slug": article.slug,
-        "headline": article.headline,
-        "standfirst": article.standfirst,
-        "summary": article.summary,
-        "byline": byline_text([a["name"] for a in authors]) or article.byline,
-        "published_at": iso(article.published_at),
-        "updated_at": iso(updated_at(article)),
-        "tags": [tag_link(link) for link in tags],
-        "authors": [author_link(link) for link in authors],
-        "section": section_of(tags),
-        "lead_image": lead_image(article, renditions=False),
-    }
-
-
-def neighbour(link: dict | None) -> dict | None:
-    if not link:
-        return None
-    return {"id": link["id"], "headline": link["headline"], **story_urls(link["slug"])}
-
-
-def story(article) -> dict:
-    corrections = sorted(
-        (
-            {
-                "kind": link["kind"],
-                "note": link["note"],
-                "published_at": parse_stored_time(link["published_at"]),
-            }
-            for link in article.correction_links or ()
-        ),
-        key=lambda correction: correction["published_at"],
-    )
-    for correction in corrections:
-        correction["published_at"] = iso(correction["published_at"])
-    item = list_item(article)
-    return {
-        **item,
-        "lead_image": lead_image(article, renditions=True),
-        "body_html": article.body,  # sanitized when saved (articles.content)
-        "source": {"name": article.source_name, "url": article.source_url},
-        "corrections": corrections,
-        "previous": neighbour(article.previous_link),
-        "next": neighbour(article.next_link),
-    }
-
-
-def tag(row: dict) -> dict:
-    return {**tag_link(row), "description": row["description"], "is_section": row["is_section"]}
-
-
-def section(row: dict) -> dict:
-    return {**tag_link(row), "description": row["description"]}
-
-
-def author(row: dict, photo_url) -> dict:
-    return {
-        **author_link(row),
-        "role": row["role"],
-        "bio": row["bio"],
-        "photo": absolute_url(photo_url(row["photo"])) if row["photo"] else None,
-    }
-
-
-def change(entry: tuple, since: datetime) -> dict:
-    """One entry of the change feed (api.queries.changes)."""
-    at, kind, _, article_id, slug, first_published = entry
-    if kind:
-        name = "removed"
-    else:
-        name = "published" if first_published >= since else "updated"
-    return {"id": article_id, **story_urls(slug), "change": name, "at": iso(at)}

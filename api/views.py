@@ -161,7 +161,8 @@ def articles(
     rows = queries.page(
         now=now, limit=limit + 1, tag=tag_id, author=author_id, before=before, query=query
     )
-    items = [shapes.list_item(article) for article in rows[:limit]]
+    shape = shapes.Shaper()
+    items = [shape.list_item(article) for article in rows[:limit]]
     following = None
     if len(rows) > limit:
         last = rows[limit - 1]
@@ -200,17 +201,17 @@ def story(request, slug: str):
     article = queries.story(slug, now)
     if article is None:
         if (current := queries.story_redirect(slug)) is not None:
-            return moved(shapes.page_url("api:story", current))
+            return moved(shapes.Shaper().story_urls(current)["api_url"])
         if queries.story_gone(slug):
             return error(410, "gone", "This story was taken down.")
         return not_found("No published story at this address.")
-    item = shapes.story(article)
+    item = shapes.Shaper().story(article)
     fresh = {name: getattr(article, name) for name in queries.FRESHNESS}
     return answer_with(request, item, keys=keys.story_keys(item), now=now, fresh=fresh)
 
 
 def index_page(request, name, read, shape, cursor, limit):
-    """A page of tags or authors, by slug."""
+    """A page of tags or authors, by slug, each row made an item by `shape`."""
     after = params.decode_cursor(name, cursor, 1)[0] if cursor is not None else None
     rows = read(after=after, limit=limit + 1)
     items = [shape(row) for row in rows[:limit]]
@@ -232,7 +233,7 @@ def index_page(request, name, read, shape, cursor, limit):
 )
 def tags(request, limit: int = INDEX_LIMIT, cursor: str | None = CURSOR):
     params.only(request, ("limit", "cursor"))
-    body = index_page(request, "tags", queries.tags, shapes.tag, cursor, limit)
+    body = index_page(request, "tags", queries.tags, shapes.Shaper().tag, cursor, limit)
     declared = keys.tags_keys(body["results"])
     return answer(request, body, keys=declared, now=timezone.now())
 
@@ -246,8 +247,10 @@ def tags(request, limit: int = INDEX_LIMIT, cursor: str | None = CURSOR):
 def authors(request, limit: int = INDEX_LIMIT, cursor: str | None = CURSOR):
     params.only(request, ("limit", "cursor"))
 
+    shaper = shapes.Shaper()
+
     def shape(row):
-        return shapes.author(row, default_storage.url)
+        return shaper.author(row, default_storage.url)
 
     body = index_page(request, "authors", queries.authors, shape, cursor, limit)
     declared = keys.authors_keys(body["results"])
@@ -262,7 +265,8 @@ def authors(request, limit: int = INDEX_LIMIT, cursor: str | None = CURSOR):
 )
 def sections(request):
     params.only(request, ())
-    items = [shapes.section(row) for row in queries.sections()]
+    shape = shapes.Shaper()
+    items = [shape.section(row) for row in queries.sections()]
     return answer(request, {"results": items}, keys=keys.sections_keys(items), now=timezone.now())
 
 
@@ -289,7 +293,8 @@ def changes(
         at, kind, row = params.decode_cursor("changes", cursor, 3)
         after = (params.cursor_time(at), params.cursor_id(kind), params.cursor_id(row))
     entries = queries.changes(now=now, since=start, after=after, limit=limit + 1)
-    items = [shapes.change(entry, start) for entry in entries[:limit]]
+    shape = shapes.Shaper()
+    items = [shape.change(entry, start) for entry in entries[:limit]]
     shown_limit = limit if limit != INDEX_LIMIT.default else None
     following = None
     if len(entries) > limit:
