@@ -78,6 +78,8 @@ def changes_keys() -> list[str]:
 
 
 def declare(response, keys: Iterable[str]):
-    """Put `keys` on `response`, once each, in their first order."""
-    response[HEADER] = " ".join(dict.fromkeys(keys))
+    """Put `keys` on `response`, once each, in their first order; an answer that
+    shows no content (the API's index) has none to declare."""
+    if keys := " ".join(dict.fromkeys(keys)):
+        response[HEADER] = keys
     return response

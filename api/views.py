@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.views.decorators.csp import csp_override
@@ -310,6 +311,21 @@ def changes(
     }
     fresh = queries.archive_freshness(now)
     return answer_with(request, body, keys=keys.changes_keys(), now=now, fresh=fresh)
+
+
+def index(request):
+    """/api/v1/: where everything is, for a client (or a person) starting here."""
+    names = {
+        "articles": "articles",
+        "tags": "tags",
+        "authors": "authors",
+        "sections": "sections",
+        "changes": "changes",
+        "openapi": "openapi-json",
+        "docs": "openapi-view",
+    }
+    body = {key: shapes.site(reverse(f"api:{name}")) for key, name in names.items()}
+    return answer(request, body, keys=[], now=timezone.now())
 
 
 def unknown(request, path=""):

@@ -210,3 +210,19 @@ def test_every_published_story_has_its_api_address(api_get, make_article):
     for item in api_get(LIST).json()["results"]:
         assert api_get(item["api_url"]).json()["id"] == item["id"]
     assert {a.pk for a in articles} == set(Article.objects.values_list("pk", flat=True))
+
+
+def test_the_root_says_where_everything_is(api_get, db):
+    response = api_get("/api/v1/")
+    assert response.status_code == 200
+    assert response.json() == {
+        "articles": "http://127.0.0.1:8000/api/v1/articles/",
+        "tags": "http://127.0.0.1:8000/api/v1/tags/",
+        "authors": "http://127.0.0.1:8000/api/v1/authors/",
+        "sections": "http://127.0.0.1:8000/api/v1/sections/",
+        "changes": "http://127.0.0.1:8000/api/v1/changes/",
+        "openapi": "http://127.0.0.1:8000/api/v1/openapi.json",
+        "docs": "http://127.0.0.1:8000/api/v1/docs/",
+    }
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "xkey" not in response  # it shows no content
