@@ -190,6 +190,16 @@ def test_bulk_writers_report_their_changes(feed, clock, make_article, make_tag):
     )
 
 
+def test_a_save_of_some_fields_is_a_change_too(feed, clock, make_article):
+    """As the image fetcher saves (update_fields): changed_at is written with them."""
+    article = make_article()
+    clock.offset += 10
+    since = timezone.now()
+    article.lead_image_alt = "A described picture"
+    article.save(update_fields=["lead_image_alt"])
+    assert feed(since) == [(article.pk, "updated")]
+
+
 def test_an_import_of_old_stories_is_news_to_a_copy(feed, clock):
     """Imported with its source's dates, a story still changed now, when it was imported."""
     since = timezone.now()
