@@ -3,7 +3,8 @@
 - `ETag` is a hash of the body, the same on every server; `Last-Modified` is the
   newest change to the public content (a publication, an edit, a removal), which
   moves with anything a story or list shows except a tag's or an author's rename
-  (they keep no time; the ETag sees those). Either gives a 304.
+  (they keep no time; the ETag sees those), and is left out while that change's
+  second is still running. Either gives a 304.
 - `Cache-Control: public` for PAGE_CACHE_MAX_AGE, as the pages get, but never
   past the next scheduled publication: no cached copy may hide a story once its
   time comes (PRODUCT.md).
@@ -48,7 +49,9 @@ def answer(
     response = HttpResponse(content, content_type=CONTENT_TYPE)
     response["ETag"] = etag
     timestamp = None
-    if last_modified is not None:
+    # HTTP dates count whole seconds: a second still running may see another change
+    # that the same Last-Modified would then hide. Sent only once its second is over.
+    if last_modified is not None and last_modified.timestamp() < math.floor(now.timestamp()):
         timestamp = math.floor(last_modified.timestamp())
         response["Last-Modified"] = http_date(timestamp)
     max_age = settings.PAGE_CACHE_MAX_AGE
@@ -60,10 +63,10 @@ def answer(
     conditional = get_conditional_response(
         request, etag=etag, last_modified=timestamp, response=response
     )
-    if conditional is not response:  # a 304 carries the same validators and keys
-        for header in ("Cache-Control", surrogate_keys.HEADER, "Last-Modified"):
-            if header in response:
-                conditional[header] = response[header]
+    if conditional is not response:
+        # Django's 304 keeps the validators and Cache-Control; the keys go with them,
+        # so the HTTP cache refreshes the copy it files under them.
+        surrogate_keys.declare(conditional, keys)
         cors(conditional)
     return conditional
 
