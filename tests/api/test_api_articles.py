@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from api import schemas
 from articles.models import Article, ArticleAuthor, Author
+from editorial import publishing, trash
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +38,9 @@ def archive(make_article, make_tag, editor):
         make_article(headline="Harbour embargo", published_at=timezone.now() + timedelta(hours=1)),
     ]
     trashed = make_article(headline="Harbour trashed", tags=[politics])
-    trashed.trash(editor)
+    trash.trash(trashed, editor)
     pulled = make_article(headline="Harbour pulled", tags=["weather"])
-    pulled.unpublish(editor)
+    publishing.unpublish(pulled, editor)
     for article in [*hidden, trashed, pulled]:
         ArticleAuthor.objects.create(article=article, author=ann)
     return {"published": published, "hidden": [*hidden, trashed, pulled], "ann": ann}
@@ -126,7 +127,7 @@ def test_a_list_item_shows_the_story_card(api_get, make_article, make_tag):
 def test_updated_at_is_the_last_update_readers_were_told_of(api_get, make_article, editor):
     article = make_article()
     article.body = "<p>New figures from the council.</p>"
-    article.save_change(editor, kind="update")
+    publishing.save_change(article, editor, kind="update")
     [item] = api_get(LIST).json()["results"]
     assert item["updated_at"] > item["published_at"]
 
@@ -222,7 +223,7 @@ def test_a_cursor_from_a_story_taken_down_still_works(api_get, walk, archive, ed
     """The cursor is a position in the order, not a story: removing it loses nothing."""
     first = api_get(f"{LIST}?limit=3").json()
     last_shown = Article.objects.get(pk=first["results"][-1]["id"])
-    last_shown.unpublish(editor)
+    publishing.unpublish(last_shown, editor)
     rest, _ = walk(first["next"])
     expected = public_order(archive["published"])[3:]
     assert [item["id"] for item in rest] == expected

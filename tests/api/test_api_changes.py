@@ -10,11 +10,13 @@ from django.utils import timezone
 from api import schemas
 from api.params import encode_cursor
 from api.shapes import iso
-from articles.backfill import write_summaries
-from articles.importers.records import ImportedArticle
-from articles.importers.saving import save_articles
 from articles.models import Article, Removal
-from articles.resanitize import write as write_body
+from editorial import publishing, trash
+from editorial.backfill import write_summaries
+from editorial.resanitize import write as write_body
+from editorial.tags import merge_tags
+from ingest.importers.records import ImportedArticle
+from ingest.importers.saving import save_articles
 
 pytestmark = pytest.mark.django_db
 
@@ -51,39 +53,39 @@ def test_a_story_published_updated_and_taken_down(feed, clock, draft, editor):
     assert feed(start) == []  # a draft is nobody's business
 
     clock.offset += 10
-    draft.publish(editor)
+    publishing.publish(draft, editor)
     assert feed(start) == [(draft.pk, "published")]
 
     clock.offset += 10
     edited = timezone.now()
     draft.body = "<p>More facts.</p>"
-    draft.save_change(editor)
+    publishing.save_change(draft, editor)
     assert feed(edited) == [(draft.pk, "updated")]
     assert feed(start) == [(draft.pk, "published")]  # new to a copy made before it
 
     clock.offset += 10
     pulled = timezone.now()
-    draft.unpublish(editor)
+    publishing.unpublish(draft, editor)
     assert feed(pulled) == [(draft.pk, "removed")]
     assert feed(start) == [(draft.pk, "removed")]
 
     clock.offset += 10
-    draft.publish(editor)  # back in its place: public before `pulled`, so an update
+    publishing.publish(draft, editor)  # back in its place: public before `pulled`, so an update
     assert feed(pulled) == [(draft.pk, "removed"), (draft.pk, "updated")]
 
 
 def test_back_in_its_place_after_an_unpublish_is_an_update(feed, clock, make_article, editor):
     article = make_article()
-    article.unpublish(editor)
+    publishing.unpublish(article, editor)
     clock.offset += 10
     since = timezone.now()
-    article.publish(editor)  # back at its old published_at
+    publishing.publish(article, editor)  # back at its old published_at
     assert feed(since) == [(article.pk, "updated")]
 
 
 def test_the_entry_gives_the_story_and_its_time(api_get, clock, draft, editor):
     start = timezone.now()
-    draft.publish(editor)
+    publishing.publish(draft, editor)
     body = api_get(changes_url(start), schemas.Changes).json()
     [entry] = body["changes"]
     draft.refresh_from_db()
@@ -101,7 +103,7 @@ def test_trashed_and_deleted_stories_are_removed(feed, clock, make_article, edit
     deleted_id = deleted.pk
     clock.offset += 10
     since = timezone.now()
-    trashed.trash(editor)
+    trash.trash(trashed, editor)
     clock.offset += 1
     deleted.delete()
     draft.delete()  # never public: nothing to tell
@@ -112,7 +114,7 @@ def test_trashed_and_deleted_stories_are_removed(feed, clock, make_article, edit
 def test_emptying_the_trash_keeps_the_removal(feed, clock, make_article, editor):
     article = make_article()
     since = timezone.now()
-    article.trash(editor)
+    trash.trash(article, editor)
     Article.objects.filter(pk=article.pk).delete()
     assert feed(since) == [(article.pk, "removed")]
 
@@ -120,7 +122,7 @@ def test_emptying_the_trash_keeps_the_removal(feed, clock, make_article, editor)
 def test_a_removed_entry_keeps_the_address_the_story_had(api_get, make_article, editor):
     article = make_article(slug="pulled-story")
     since = timezone.now()
-    article.unpublish(editor)
+    publishing.unpublish(article, editor)
     [entry] = api_get(changes_url(since)).json()["changes"]
     assert entry["api_url"].endswith("/api/v1/articles/pulled-story/")
 
@@ -129,7 +131,7 @@ def test_rescheduling_a_live_story_takes_it_down_until_its_time(feed, clock, mak
     article = make_article()
     since = timezone.now()
     clock.offset += 1
-    article.schedule(editor, timezone.now() + timedelta(minutes=5))
+    publishing.schedule(article, editor, timezone.now() + timedelta(minutes=5))
     assert feed(since) == [(article.pk, "removed")]
     clock.offset += 6 * 60
     assert feed(since) == [(article.pk, "removed"), (article.pk, "updated")]
@@ -137,7 +139,7 @@ def test_rescheduling_a_live_story_takes_it_down_until_its_time(feed, clock, mak
 
 def test_a_scheduled_story_appears_when_its_time_comes(feed, clock, draft, editor):
     since = timezone.now()
-    draft.schedule(editor, since + timedelta(minutes=5))
+    publishing.schedule(draft, editor, since + timedelta(minutes=5))
     assert feed(since) == []
     clock.offset += 5 * 60 + 1
     assert feed(since) == [(draft.pk, "published")]
@@ -172,7 +174,7 @@ def test_bulk_writers_report_their_changes(feed, clock, make_article, make_tag):
     summarized.summary, summarized.summary_generated = "A new summary.", True
     assert write_summaries([summarized]) == 1
     assert write_body(cleaned, "<p>Clean.</p>", "Clean.")
-    make_tag("Old").merge_into(make_tag("New"))
+    merge_tags(make_tag("Old"), make_tag("New"))
     save_articles(
         [
             ImportedArticle(
@@ -247,7 +249,7 @@ def test_walking_the_pages_finds_each_change_once_in_order(
     )
     batch = list(Article.objects.order_by("pk"))
     assert len({a.changed_at for a in batch}) == 1
-    batch[0].unpublish(editor)
+    publishing.unpublish(batch[0], editor)
     Removal.objects.update(removed_at=batch[1].changed_at)  # a removal at that same time
     expected = [(a.pk, "published") for a in batch[1:]] + [(batch[0].pk, "removed")]
     for limit in (1, 2, 3, 100):
@@ -265,7 +267,7 @@ def test_resume_reaches_back_over_changes_still_committing(api_get, clock, draft
     minute_ago = timezone.now() - timedelta(minutes=1)
     assert minute_ago - timedelta(seconds=5) < resumed <= minute_ago
 
-    draft.publish(editor)
+    publishing.publish(draft, editor)
     draft.refresh_from_db()
     body = api_get(changes_url(since)).json()
     resumed = datetime.fromisoformat(parse_qs(urlsplit(body["resume"]).query)["since"][0])
@@ -290,7 +292,7 @@ def test_query_count_is_fixed(api_get, make_article, editor, django_assert_num_q
     for n in range(rows):
         article = make_article()
         if n % 2:
-            article.unpublish(editor)
+            publishing.unpublish(article, editor)
     with django_assert_num_queries(3):  # published stories, removals, the archive's freshness
         assert api_get(changes_url(since, limit=10)).status_code == 200
 

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, Author
+from editorial import publishing, trash
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def test_etag_answers_304_until_the_story_changes(api_get, make_article, editor)
     for header in ("ETag", "Cache-Control", "xkey", "Access-Control-Allow-Origin"):
         assert again[header] == first[header], header
     article.headline = "A better headline"
-    article.save_change(editor)
+    publishing.save_change(article, editor)
     assert api_get(url, **{"If-None-Match": etag}).status_code == 200
 
 
@@ -42,7 +43,7 @@ def test_last_modified_answers_304_until_the_public_content_changes(
     since = first["Last-Modified"]
     assert api_get(LIST, **{"If-Modified-Since": since}).status_code == 304
     clock.offset += 5
-    pulled.unpublish(editor)  # the newest change left is older: the removal counts
+    publishing.unpublish(pulled, editor)  # the newest change left is older: the removal counts
     clock.offset += 1
     response = api_get(LIST, **{"If-Modified-Since": since})
     assert response.status_code == 200
@@ -102,7 +103,7 @@ def test_any_site_may_read_the_api(api_get, make_article, editor):
     article.slug = "second"
     article.save()
     trashed = make_article()
-    trashed.trash(editor)
+    trash.trash(trashed, editor)
     for url, status in [
         (LIST, 200),
         (f"{LIST}?limit=0", 400),

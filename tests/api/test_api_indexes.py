@@ -1,10 +1,10 @@
 """GET /api/v1/tags/, /api/v1/authors/, /api/v1/sections/."""
 
 import pytest
-from image_factory import image_bytes, upload
 
 from api import schemas
 from articles.models import Author
+from tests.image_factory import image_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

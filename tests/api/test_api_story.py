@@ -4,10 +4,11 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from image_factory import image_bytes, upload
 
 from api import schemas
 from articles.models import Article, ArticleAuthor, Author
+from editorial import publishing, trash
+from tests.image_factory import image_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,9 @@ def test_a_story_has_the_article_pages_parts(api_get, make_article, make_tag, ed
     ArticleAuthor.objects.create(
         article=article, author=Author.objects.create(name="Ann Reed", slug="ann-reed")
     )
-    article.save_change(editor, kind="correction", note="An earlier version named the wrong road.")
+    publishing.save_change(
+        article, editor, kind="correction", note="An earlier version named the wrong road."
+    )
 
     response = api_get(story_url(article), schemas.Story)
     assert response.status_code == 200
@@ -67,7 +70,7 @@ def test_previous_and_next_skip_what_is_not_public(api_get, make_article, editor
     make_article(status=Article.Status.DRAFT)
     make_article(status=Article.Status.IN_REVIEW)
     trashed = make_article()
-    trashed.trash(editor)
+    trash.trash(trashed, editor)
     middle = make_article()
     make_article(published_at=timezone.now() + timedelta(days=1))  # scheduled
     body = api_get(story_url(middle)).json()
@@ -141,7 +144,7 @@ def test_staff_sessions_see_no_previews(client, make_article, editor):
 
 def test_a_trashed_story_is_gone(api_get, make_article, editor):
     article = make_article()
-    article.trash(editor)
+    trash.trash(article, editor)
     response = api_get(story_url(article))
     assert response.status_code == 410
     assert response.json()["error"] == "gone"
@@ -162,7 +165,7 @@ def test_an_old_slug_of_an_unpublished_story_is_not_found(api_get, make_article,
     article = make_article(slug="first-address")
     article.slug = "second-address"
     article.save()
-    article.unpublish(editor)
+    publishing.unpublish(article, editor)
     assert api_get(story_url("first-address")).status_code == 404
 
 
@@ -170,7 +173,7 @@ def test_an_old_slug_of_a_trashed_story_is_gone(api_get, make_article, editor):
     article = make_article(slug="first-address")
     article.slug = "second-address"
     article.save()
-    article.trash(editor)
+    trash.trash(article, editor)
     assert api_get(story_url("first-address")).status_code == 410
 
 
