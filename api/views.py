@@ -14,11 +14,12 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.views.decorators.csp import csp_override
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Query, Swagger
 from ninja.errors import ValidationError
 
 from api import keys, params, queries, schemas, shapes
@@ -56,6 +57,15 @@ def documents(view):
     return document
 
 
+class Docs(Swagger):
+    """Swagger UI from django-ninja's own files, which settings.STATICFILES_DIRS finds
+    (ninja is not an installed app, so its page would load them from a CDN)."""
+
+    def render_page(self, request, api, **kwargs):
+        swagger = {**self.settings, "url": self.get_openapi_url(api, kwargs)}
+        return render(request, "api/docs.html", {"api": api, "swagger_settings": swagger})
+
+
 api = NinjaAPI(
     title=f"{settings.SITE_NAME}: content API",
     version="1",
@@ -67,6 +77,7 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs/",
+    docs=Docs(),
     docs_decorator=documents,
 )
 

@@ -5,6 +5,7 @@ DEBUG=False, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and SITE_URL (see .env.exam
 """
 
 from datetime import timedelta
+from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -90,7 +91,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
-    "ninja",  # the content API (api/); serves its docs page's scripts from our static files
     "articles",
     "editorial",
     "pagecache",
@@ -182,7 +182,13 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # Swagger UI for the API's docs page (api/views.py), from django-ninja's package.
+    # Found without importing it: ninja's import loads django.test and more, which
+    # only a process serving the API's URLs should pay for (ninja is not an app here).
+    Path(find_spec("ninja").origin).parent / "static",
+]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Django serves MEDIA_ROOT itself when no web server or object store does (development,
