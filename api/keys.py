@@ -3,29 +3,18 @@
 The HTTP cache in front (Varnish with vmod xkey) files an answer under these keys,
 and a change purges the keys it touches, so cached API answers go with the pages
 that show the same things (PRODUCT.md, "What readers see, and how it is cached").
-The key names are the pages': `article:<id>`, `tag:<id>`, `author:<id>`,
-`list:newest` (the public order: anything published, moved or taken down) and
-`sections`. One function per endpoint says which; `declare()` attaches them, the
-one place to hand over to the page cache's own helper when it has one.
+The key names and `declare()` are the page cache's (pagecache.keys): `article:<id>`,
+`neighbours:<id>`, `tag:<id>`, `author:<id>`, `list:newest` (the public order:
+anything published, moved or taken down) and `sections`, in the header the HTTP
+cache in front reads (PAGE_CACHE_KEY_HEADER, `xkey` for Varnish). One function per
+endpoint says which.
 """
 
 from collections.abc import Iterable
 
-HEADER = "xkey"
-NEWEST = "list:newest"
-SECTIONS = "sections"
+from pagecache.keys import NEWEST, SECTIONS, article, author, declare, neighbours, tag
 
-
-def article(pk) -> str:
-    return f"article:{pk}"
-
-
-def tag(pk) -> str:
-    return f"tag:{pk}"
-
-
-def author(pk) -> str:
-    return f"author:{pk}"
+__all__ = ["declare"]
 
 
 def shown(items: Iterable[dict]) -> list[str]:
@@ -42,8 +31,8 @@ def story_keys(item: dict) -> list[str]:
     """A story and the neighbours its Previous/Next links name. A story published,
     moved or taken down next to it purges its new and old neighbours' keys, as for
     the article pages."""
-    neighbours = [article(link["id"]) for link in (item["previous"], item["next"]) if link]
-    return [*shown([item]), *neighbours]
+    linked = [article(link["id"]) for link in (item["previous"], item["next"]) if link]
+    return [*shown([item]), neighbours(item["id"]), *linked]
 
 
 def list_keys(items: list[dict], *, tag_id=None, author_id=None, section=False) -> list[str]:
@@ -75,11 +64,3 @@ def changes_keys() -> list[str]:
     """The feed moves with every change; the public order's key is purged by most,
     and each answer names where to resume (api.views), so a late copy loses nothing."""
     return [NEWEST]
-
-
-def declare(response, keys: Iterable[str]):
-    """Put `keys` on `response`, once each, in their first order; an answer that
-    shows no content (the API's index) has none to declare."""
-    if keys := " ".join(dict.fromkeys(keys)):
-        response[HEADER] = keys
-    return response

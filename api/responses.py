@@ -5,9 +5,10 @@
   moves with anything a story or list shows except a tag's or an author's rename
   (they keep no time; the ETag sees those), and is left out while that change's
   second is still running. Either gives a 304.
-- `Cache-Control: public` for PAGE_CACHE_MAX_AGE, as the pages get, but never
-  past the next scheduled publication: no cached copy may hide a story once its
-  time comes (PRODUCT.md).
+- `Cache-Control: public` as the pages get it (`s-maxage` PAGE_CACHE_TIMEOUT for
+  the HTTP cache, which purges by key; `max-age` PAGE_CACHE_MAX_AGE for browsers),
+  never past the next scheduled publication: no cached copy may hide a story once
+  its time comes (PRODUCT.md).
 - `Access-Control-Allow-Origin: *`: public content, no credentials, from any site.
 - Errors are JSON naming what was wrong (`parameter` for bad input), and are
   never stored: a story scheduled for a minute from now is a 404 until then.
@@ -54,10 +55,13 @@ def answer(
     if last_modified is not None and last_modified.timestamp() < math.floor(now.timestamp()):
         timestamp = math.floor(last_modified.timestamp())
         response["Last-Modified"] = http_date(timestamp)
-    max_age = settings.PAGE_CACHE_MAX_AGE
+    # As the pages: the HTTP cache keeps it until purged, for PAGE_CACHE_TIMEOUT at
+    # most; browsers, which nothing purges, for PAGE_CACHE_MAX_AGE.
+    shared = settings.PAGE_CACHE_TIMEOUT
     if expires is not None:
-        max_age = max(0, min(max_age, math.floor((expires - now).total_seconds())))
-    response["Cache-Control"] = f"public, max-age={max_age}, s-maxage={max_age}"
+        shared = max(0, min(shared, math.floor((expires - now).total_seconds())))
+    max_age = min(settings.PAGE_CACHE_MAX_AGE, shared)
+    response["Cache-Control"] = f"public, max-age={max_age}, s-maxage={shared}"
     surrogate_keys.declare(response, keys)
     cors(response)
     conditional = get_conditional_response(
