@@ -41,6 +41,13 @@ sub vcl_recv {
     # the cache (pagecache.caching drops them too).
     unset req.http.Cookie;
     unset req.http.Authorization;
+    # The content API reads parameters of its own (cursors, filters, `since`): kept
+    # whole, only sorted. It answers any other parameter with a 400, never stored,
+    # so no stream of them can fill the cache.
+    if (req.url ~ "^/api/") {
+        set req.url = std.querysort(req.url);
+        return (hash);
+    }
     # Only the parameters the views read (pagecache.caching.QUERY_PARAMETERS) stay:
     # `?utm_x=N` can neither fill the cache with copies nor bypass it.
     set req.url = regsuball(req.url, "([?&])(?!(page|q|p)=)[^&#]*", "\1");

@@ -103,3 +103,23 @@ def test_a_scheduled_story_caps_what_varnish_keeps(varnish, make_article):
     _, _, cache_control = get(varnish, "/")
     s_maxage = int(cache_control.split("s-maxage=")[1].split(",")[0])
     assert s_maxage <= 30
+
+
+def test_the_apis_own_parameters_reach_it_and_it_is_purged_by_key(varnish, make_article):
+    """The API's cursors and filters are not the pages' parameters: Varnish keeps them
+    (else every page of a list would be its first), and its answers go by their keys."""
+    make_article(headline="Older story", tags=["rail"])
+    newer = make_article(headline="Newer story")
+    first, state, _ = get(varnish, "/api/v1/articles/?limit=1")
+    assert (state, "Newer story" in first) == ("miss", True)
+    assert get(varnish, "/api/v1/articles/?limit=1")[1] == "hit"
+    following = first.split('"next":"')[1].split('"')[0]
+    second, _, _ = get(varnish, urlsplit(following).path + "?" + urlsplit(following).query)
+    assert "Older story" in second and "Newer story" not in second
+    assert "Newer story" not in get(varnish, "/api/v1/articles/?tag=rail")[0]
+
+    newer.headline = "Newer story, updated"
+    newer.save()  # purged by key when it commits
+    body, state, _ = get(varnish, f"/api/v1/articles/{newer.slug}/")
+    assert "Newer story, updated" in body
+    assert "Newer story, updated" in get(varnish, "/api/v1/articles/?limit=1")[0]
