@@ -9,9 +9,9 @@ foreign key: emptying the trash must not erase that it was pulled).
 
 Who writes them: `Article.save()` when the stored row was public and the saved
 one is not (editorial's unpublish, trash and schedule all save), the importer
-when a record takes a public story down in bulk, and a signal when a public
-article is deleted outright. Appearing needs nothing here: a published or
-updated article is found by its own times (`Article.changed_at`).
+when a record takes a public story down in bulk (`--update-status`), and a
+signal when a public article is deleted outright. Appearing needs nothing here:
+a published or updated article is found by its own times (`Article.changed_at`).
 """
 
 from collections.abc import Iterable

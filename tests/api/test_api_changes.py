@@ -222,10 +222,13 @@ def test_an_import_of_old_stories_is_news_to_a_copy(feed, clock):
 
 
 def test_an_import_taking_a_story_down_is_a_removal(feed, clock):
+    """Only with update_status does an import change a story's state (editorial.imports)."""
     record = {"record": 1, "headline": "Wire", "body": "<p>Text.</p>", "import_ref": "w:1"}
     save_articles([ImportedArticle(**record, status="published")])
     since = timezone.now()
-    save_articles([ImportedArticle(**record, status="draft")])
+    save_articles([ImportedArticle(**record, status="draft")])  # content only: unchanged
+    assert feed(since) == []
+    save_articles([ImportedArticle(**record, status="draft")], update_status=True)
     assert feed(since) == [(Article.objects.get().pk, "removed")]
 
 
