@@ -20,7 +20,7 @@ from .test_desk import PASSWORD, staff
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-DESK_HEADING = "Site administration"
+DESK_HEADING = "The desk"
 
 
 @pytest.fixture
