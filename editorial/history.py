@@ -160,12 +160,14 @@ def snapshot_unrecorded(article_ids: Iterable[int]) -> list[Revision]:
 
 
 def latest_versions(article_ids: list[int]) -> dict[int, Version]:
-    """Each article's newest version (with its revision), by article pk."""
+    """Each article's newest version of its stored row (with its revision), by article
+    pk. A pending change's entry records text that is not stored, so it is passed over."""
     versions = (
         Version.objects.filter(
             content_type=ContentType.objects.get_for_model(Article),
             object_id__in=[str(pk) for pk in article_ids],
         )
+        .exclude(revision__comment__endswith=f"({PENDING_NOT_LIVE})")
         .select_related("revision")
         .order_by("object_id", "-pk")
     )

@@ -42,6 +42,7 @@ def test_publishing_with_no_author_and_no_byline_is_a_form_error(client, editor,
     # Saving the draft asks nothing; a free-text byline is enough to publish.
     data = form_data(draft, byline="") | NO_INLINE_CHANGE | {"_save_draft": "1"}
     assert client.post(change_url(draft), data).status_code == 302
+    draft.refresh_from_db()  # the form is opened again on the version just saved
     data = form_data(draft, byline="Coast Wire") | NO_INLINE_CHANGE | {"_publish_now": "1"}
     assert client.post(change_url(draft), data).status_code == 302
     assert Article.objects.get(pk=draft.pk).is_published()

@@ -116,14 +116,15 @@ def test_imports_follow(client, make_article):
     save_articles([record])
     assert_listings_follow_articles()
     assert [a.headline for a in tag_page(client)] == ["Imported"]
+    # An import sets states only when the operator says so (--update-status).
     record.status = "draft"
-    save_articles([record])
+    save_articles([record], update_status=True)
     assert_listings_follow_articles()
     assert tag_page(client) == []
     # Retagged and re-dated: the new links arrive with the article's new values.
     record.status, record.tags = "published", ["Politics", "Economy"]
     record.published_at = base - timedelta(days=1)
-    save_articles([record])
+    save_articles([record], update_status=True)
     assert_listings_follow_articles()
     assert TagListing.objects.filter(published_at=record.published_at).count() == 2
 
