@@ -5,6 +5,7 @@ them back as drafts. The rules themselves are editorial's (editorial/trash.py).
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
@@ -69,6 +70,7 @@ class TrashAdminMixin:
             *super().get_urls(),
         ]
 
+    @transaction.atomic  # get_object() holds the row (SELECT … FOR UPDATE) until the restore
     def untrash_view(self, request, object_id):
         """Restore from the trash, from the trashed story's own page."""
         article = self.get_object(request, object_id)
