@@ -1,6 +1,9 @@
 -- wrk script for the churn phase: rotate over the paths in a file (as rotate.lua) and
 -- count cache hits and misses (X-Page-Cache, or Varnish's X-Cache) across every thread.
+-- The second argument is each connection's pause between requests in milliseconds:
+-- readers at a steady rate, not as fast as the machine can answer.
 local paths = {}
+local pause = 0
 local counter = 0
 local threads = {}
 hits = 0
@@ -11,6 +14,7 @@ function setup(thread)
 end
 
 function init(args)
+  pause = tonumber(args[2] or "0")
   for line in io.lines(args[1]) do
     if #line > 0 then paths[#paths + 1] = line end
   end
@@ -21,6 +25,10 @@ end
 function request()
   counter = counter + 1
   return wrk.format("GET", paths[(counter % #paths) + 1])
+end
+
+function delay()
+  return pause
 end
 
 function response(status, headers, body)
