@@ -541,7 +541,8 @@ def scheduled_phase(cached_env: dict) -> dict:
     say(
         f"== scheduled: a story scheduled {SCHEDULE_LEAD:.0f} s ahead, on"
         f" {len(result['surfaces'])} surfaces through Varnish: latest {shown} after its time"
-        f" (≤ {SCHEDULE_BUDGET} s {verdict}), shown early on {len(result['leaks'])}"
+        f" (≤ {SCHEDULE_BUDGET} s {verdict}), shown early on {len(result['leaks'])},"
+        f" failed reads {result['errors']}"
     )
     for path, seen in result["surfaces"].items():
         delay = "never" if seen.get("delay") is None else f"{seen['delay']:.2f} s"
@@ -711,7 +712,7 @@ def main() -> None:
     say()
     say("== " + import_throughput(base_env))
     say("== " + summary_throughput())
-    if load["errors"] or churn_result.get("errors") or scheduled["leaks"]:
+    if load["errors"] or churn_result.get("errors") or scheduled["leaks"] or scheduled["errors"]:
         raise SystemExit(1)
 
 

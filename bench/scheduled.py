@@ -11,7 +11,8 @@ no response that ended before the story's time may show it (a leak); after it, e
 surface's delay is the time from the story's moment to the end of the first
 response showing it. It prints one line, `SCHEDULED {json}`: each surface's delay,
 how many of its reads before the time were cache hits (none in the last second:
-lifetimes are whole seconds, cut at the story's time), and any leak.
+lifetimes are whole seconds, cut at the story's time), any leak, and the reads that
+failed.
 """
 
 import json
@@ -80,7 +81,12 @@ def watch(port: int, path: str, marker: str, moment: float, out: dict) -> None:
     response that shows it (one that began just before may have been made after)."""
     deadline = moment + GIVE_UP_SECONDS
     while time.time() < deadline:
-        page, state = read(port, path)
+        try:
+            page, state = read(port, path)
+        except OSError as error:  # an answer readers could not use: counted, read again
+            out["errors"].append(str(error))
+            time.sleep(POLL_SECONDS)
+            continue
         done = time.time()
         if marker in page:
             if done < moment:
@@ -121,7 +127,7 @@ def main() -> None:
     moment = timezone.now() + timedelta(seconds=lead)
     publishing.schedule(story, editor, moment)
     at = moment.timestamp()
-    results = {path: {"reads_before": 0, "hits_before": 0} for path in paths}
+    results = {path: {"reads_before": 0, "hits_before": 0, "errors": []} for path in paths}
     watchers = [
         threading.Thread(target=watch, args=(port, path, f"/{marker}/", at, results[path]))
         for path in paths
@@ -130,7 +136,7 @@ def main() -> None:
         watcher.start()
     for watcher in watchers:
         watcher.join()
-    delays = [r["delay"] for r in results.values() if "leak" not in r]
+    delays = [r.get("delay") for r in results.values() if "leak" not in r]
     print(
         "SCHEDULED "
         + json.dumps(
@@ -139,6 +145,7 @@ def main() -> None:
                 "surfaces": results,
                 "worst": None if None in delays or not delays else max(delays),
                 "leaks": [p for p, r in results.items() if "leak" in r],
+                "errors": sum(len(r["errors"]) for r in results.values()),
             }
         ),
         flush=True,
