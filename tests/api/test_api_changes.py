@@ -26,6 +26,11 @@ def changes_url(since: datetime, **query) -> str:
     return f"/api/v1/changes/?since={quote(iso(since))}{rest}"
 
 
+def published_record(n: int = 1, **fields) -> ImportedArticle:
+    """A published record with a body, as an import reads it; `fields` change it."""
+    return ImportedArticle(**{"record": n, "body": "<p>Text.</p>", "status": "published", **fields})
+
+
 @pytest.fixture
 def feed(api_get):
     """[(id, change)] since a time, oldest first, all pages followed."""
@@ -150,19 +155,11 @@ def test_a_scheduled_story_appears_when_its_time_comes(feed, clock, draft, edito
 def test_bulk_writers_report_their_changes(feed, clock, make_article, make_tag):
     """Imports, summary backfills, resanitized bodies and tag merges write without
     save(); each moves the story in the feed."""
-    imported = save_articles(
-        [
-            ImportedArticle(
-                record=1,
-                headline="Wire story",
-                body="<p>Text.</p>",
-                import_ref="w:1",
-                status="published",
-                published_at=datetime(2020, 1, 1, tzinfo=UTC),
-                updated_at=datetime(2020, 1, 2, tzinfo=UTC),
-            )
-        ]  # fmt: skip
-    )
+    imported = save_articles([
+        published_record(headline="Wire story", import_ref="w:1",
+             published_at=datetime(2020, 1, 1, tzinfo=UTC),
+             updated_at=datetime(2020, 1, 2, tzinfo=UTC)),
+    ])  # fmt: skip
     assert imported.created == 1
     wire = Article.objects.get(import_ref="w:1")
     summarized, cleaned, retagged = (make_article(tags=["old"]) for _ in range(3))
@@ -175,18 +172,10 @@ def test_bulk_writers_report_their_changes(feed, clock, make_article, make_tag):
     assert write_summaries([summarized]) == 1
     assert write_body(cleaned, "<p>Clean.</p>", "Clean.")
     merge_tags(make_tag("Old"), make_tag("New"))
-    save_articles(
-        [
-            ImportedArticle(
-                record=1,
-                headline="Wire story, updated",
-                body="<p>Text.</p>",
-                import_ref="w:1",
-                status="published",
-                published_at=datetime(2020, 1, 1, tzinfo=UTC),
-            )
-        ]  # fmt: skip
-    )
+    save_articles([
+        published_record(headline="Wire story, updated", import_ref="w:1",
+             published_at=datetime(2020, 1, 1, tzinfo=UTC)),
+    ])  # fmt: skip
     assert sorted(feed(since)) == sorted(
         [(a.pk, "updated") for a in (summarized, cleaned, retagged, wire)]
     )
@@ -205,30 +194,22 @@ def test_a_save_of_some_fields_is_a_change_too(feed, clock, make_article):
 def test_an_import_of_old_stories_is_news_to_a_copy(feed, clock):
     """Imported with its source's dates, a story still changed now, when it was imported."""
     since = timezone.now()
-    save_articles(
-        [
-            ImportedArticle(
-                record=1,
-                headline="From the archive",
-                body="<p>Text.</p>",
-                import_ref="a:1",
-                status="published",
-                published_at=datetime(2001, 1, 1, tzinfo=UTC),
-                updated_at=datetime(2001, 1, 2, tzinfo=UTC),
-            )
-        ]  # fmt: skip
-    )
+    save_articles([
+        published_record(headline="From the archive", import_ref="a:1",
+             published_at=datetime(2001, 1, 1, tzinfo=UTC),
+             updated_at=datetime(2001, 1, 2, tzinfo=UTC)),
+    ])  # fmt: skip
     assert feed(since) == [(Article.objects.get().pk, "updated")]
 
 
 def test_an_import_taking_a_story_down_is_a_removal(feed, clock):
     """Only with update_status does an import change a story's state (editorial.imports)."""
-    record = {"record": 1, "headline": "Wire", "body": "<p>Text.</p>", "import_ref": "w:1"}
-    save_articles([ImportedArticle(**record, status="published")])
+    record = {"headline": "Wire", "import_ref": "w:1"}
+    save_articles([published_record(**record)])
     since = timezone.now()
-    save_articles([ImportedArticle(**record, status="draft")])  # content only: unchanged
+    save_articles([published_record(**record, status="draft")])  # content only: unchanged
     assert feed(since) == []
-    save_articles([ImportedArticle(**record, status="draft")], update_status=True)
+    save_articles([published_record(**record, status="draft")], update_status=True)
     assert feed(since) == [(Article.objects.get().pk, "removed")]
 
 
@@ -239,16 +220,7 @@ def test_walking_the_pages_finds_each_change_once_in_order(
     (kind, then row) keeps each on exactly one page."""
     since = timezone.now()
     save_articles(
-        [
-            ImportedArticle(
-                record=n,
-                headline=f"Story {n}",
-                body="<p>Text.</p>",
-                import_ref=f"b:{n}",
-                status="published",
-            )
-            for n in range(7)
-        ]  # fmt: skip
+        [published_record(n, headline=f"Story {n}", import_ref=f"b:{n}") for n in range(7)]
     )
     batch = list(Article.objects.order_by("pk"))
     assert len({a.changed_at for a in batch}) == 1
