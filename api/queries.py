@@ -16,7 +16,6 @@ cached answer may outlive (PRODUCT.md).
 """
 
 from datetime import datetime
-from functools import cache
 
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
@@ -25,10 +24,10 @@ from django.db.models.functions import Coalesce, Greatest, JSONObject
 from articles.compiled import CompiledQuery, Param
 from articles.models import Article, ArticleRedirect, Author, Removal, Tag
 from articles.models.links import (
-    JSONArrayAgg,
     Position,
     author_links_subquery,
     correction_links_subquery,
+    tag_links_subquery,
 )
 from articles.search import ParsedQuery, matching
 
@@ -60,32 +59,10 @@ def freshness(now) -> dict:
     }
 
 
-@cache
-def tag_links_subquery() -> Subquery:
-    """An article's tags as JSON, with what tells its section (articles.links has
-    the pages' version, without it)."""
-    links = (
-        Article.tags.through.objects.filter(article_id=OuterRef("pk"))
-        .values("article_id")
-        .annotate(
-            links=JSONArrayAgg(
-                JSONObject(
-                    id="tag_id",
-                    name="tag__name",
-                    slug="tag__slug",
-                    is_section="tag__is_section",
-                    section_order="tag__section_order",
-                ),
-                order_by="tag__name",
-            )
-        )
-        .values("links")
-    )
-    return Subquery(links, output_field=models.JSONField())
-
-
 def with_links(articles):
-    return articles.annotate(tag_links=tag_links_subquery(), author_links=author_links_subquery())
+    # The tags with what tells a section: the pages' links carry no more than a name.
+    tags = tag_links_subquery("is_section", "section_order")
+    return articles.annotate(tag_links=tags, author_links=author_links_subquery())
 
 
 def neighbour_link(articles, *order):
